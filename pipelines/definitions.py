@@ -1,0 +1,35 @@
+"""The one Dagster code location of Gongkai: ``dagster dev -m pipelines.definitions``.
+
+Assembles the pieces and nothing else: assets by layer, the marts resource, one job that
+builds everything. Runs execute in one process because DuckDB allows one writer.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
+from pipelines.marts.assets import ASSETS as MART_ASSETS
+from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
+from pipelines.resources import MartsDatabase
+
+ALL_ASSETS = [*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS]
+
+build_all = dg.define_asset_job(
+    "build_all",
+    selection=dg.AssetSelection.all(),
+    description="读取全部原始文件，重建并发布全部数据集市",
+)
+
+
+def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dict[str, object]:
+    """Resources for a data directory (None = from GONGKAI_DATA_DIR / GONGKAI_AS_OF)."""
+    return {"marts_db": MartsDatabase(data_dir=data_dir, as_of=as_of)}
+
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    jobs=[build_all],
+    resources=make_resources(),
+    executor=dg.in_process_executor,
+)

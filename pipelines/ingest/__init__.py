@@ -1,0 +1,1 @@
+"""Raw files → typed staging rows: one reader core (``reader``), one contract per source."""

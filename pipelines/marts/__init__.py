@@ -1,0 +1,1 @@
+"""Marts: SQL models over the staging tables, one asset per published table."""

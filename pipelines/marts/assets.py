@@ -1,0 +1,124 @@
+"""Mart assets: each runs its SQL model (``sql/mart_<name>.sql``) against the staging database.
+
+Group ``marts``. The models are small and named by layer (``rules_*`` and ``int_*`` run in
+ingest; ``mart_*`` here); the last asset, ``gongkai_marts``, publishes the database.
+"""
+
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipelines.db import count_rows, run_sql
+from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
+from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
+from pipelines.reference.assets import plan_catalogue, reference_rules, working_calendar
+from pipelines.reference.calendar import CalendarNotCovered
+from pipelines.resources import MartsDatabase
+from pipelines.settings import SOURCES
+
+GROUP = "marts"
+RAW = {a.key.path[-1]: a for a in INGEST_ASSETS}
+
+
+def _calendar_gaps(con, table: str, columns: Sequence[str], dates: Sequence[str]) -> None:
+    # A NULL deadline means a date fell outside the working-day calendar: fail loudly with
+    # the years to add, rather than publish requests without a clock.
+    missing = " OR ".join(f"{c} IS NULL" for c in columns)
+    years = con.execute(
+        f"SELECT DISTINCT year({dates[0]}) FROM {table} WHERE {missing} ORDER BY 1"
+    ).fetchall()
+    if years:
+        listed = "、".join(str(y[0]) for y in years)
+        raise CalendarNotCovered(
+            f"{table} 中有日期超出工作日历范围（涉及 {listed} 年前后）：请在 data/reference/calendar.csv "
+            "中补充相应年份的法定节假日（holiday）和调休上班日（workday）后重新构建。"
+        )
+
+
+def _check_requests(con) -> None:
+    _calendar_gaps(con, "requests", ["due_on", "final_due_on", "working_days"], ["received_on"])
+
+
+def _check_disclosures(con) -> None:
+    _calendar_gaps(con, "disclosures", ["deadline_on", "working_days_to_publish"], ["formed_on"])
+
+
+@dataclass(frozen=True)
+class Mart:
+    """A published table, the SQL model that builds it and what it reads."""
+
+    name: str
+    description: str
+    deps: Sequence[object]
+    verify: Callable | None = None
+    sql: str | None = None
+    params: dict = field(default_factory=dict)
+
+
+def _union_model(table: str, part: str) -> str:
+    return f"CREATE OR REPLACE TABLE {table} AS " + " UNION ALL ".join(
+        f"SELECT * FROM staging.{s}_{part}" for s in SOURCES
+    ) + " ORDER BY source, division, file" + (", sheet, row_number" if part == "quarantine" else "")
+
+
+MARTS = [
+    Mart("return_submissions", "每份进展报送表一行：报送期间、截止日、报送日期、是否按时、是否被重报替代",
+         [RAW["raw_returns"], plan_catalogue]),
+    Mart("return_rows", "进展报送表的每一行（含被重报替代的历史行）", [RAW["raw_returns"]]),
+    Mart("task_status", "任务 × 责任单位：最近一次报送的进展、完成日期、佐证与状态判定",
+         [RAW["raw_returns"], plan_catalogue, reference_rules]),
+    Mart("disclosure_channels", "主动公开信息 × 公开渠道", [RAW["raw_disclosures"]]),
+    Mart("disclosures", "每条主动公开信息（索引号）一行：渠道、成文与发布日期、用时与是否及时",
+         ["disclosure_channels", working_calendar, reference_rules], _check_disclosures),
+    Mart("requests", "每件依申请公开一行：适用条例、计时起点、法定期限、延期、答复与状态（不含个人信息）",
+         [RAW["raw_requests"], working_calendar, reference_rules], _check_requests),
+    Mart("appeals", "行政复议、行政诉讼案件", [RAW["raw_appeals"]]),
+    Mart("activities", "新闻发布会、解读、培训、会议等工作活动", [RAW["raw_activities"]]),
+    Mart("facts", "年度填报指标", [RAW["raw_facts"]]),
+    Mart("quarantine", "被隔离的行和文件：文件、工作表、行号、列名与原因",
+         list(RAW.values()), sql=_union_model("quarantine", "quarantine")),
+    Mart("ingest_log", "每个原始文件一行：哈希、读取/导入/替代/隔离行数（可对账）",
+         list(RAW.values()), sql=_union_model("ingest_log", "log")),
+]
+
+
+def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
+    """The asset of one mart table."""
+
+    @dg.asset(name=mart.name, group_name=GROUP, kinds={"duckdb"}, deps=list(mart.deps),
+              description=mart.description)
+    def _mart(marts_db: MartsDatabase) -> dg.MaterializeResult:
+        with marts_db.connect() as con:
+            if mart.sql:
+                con.execute(mart.sql)
+            else:
+                run_sql(con, f"mart_{mart.name}", **mart.params)
+            if mart.verify:
+                mart.verify(con)
+            rows = count_rows(con, mart.name)
+        return dg.MaterializeResult(metadata={"rows": rows})
+
+    return _mart
+
+
+MART_ASSETS = [build_mart_asset(m) for m in MARTS]
+
+
+@dg.asset(group_name="publish", kinds={"duckdb"},
+          deps=[*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS],
+          description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
+def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """Publish the staging database as ``marts/gongkai.duckdb``."""
+    with marts_db.connect() as con:
+        tables = dict(con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
+            "ORDER BY table_name").fetchall())
+        tables = {t: count_rows(con, t) for t in tables}
+    path = marts_db.publish()
+    context.log.info(f"数据集市已发布：{path}")
+    return dg.MaterializeResult(metadata={"path": str(path), **{f"rows.{t}": n for t, n in tables.items()}})
+
+
+ASSETS = [*MART_ASSETS, gongkai_marts]

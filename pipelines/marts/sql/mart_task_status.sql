@@ -1,0 +1,62 @@
+-- One row per task × responsible unit of every plan. A unit may leave out a task with no
+-- news, so the last reported status carries forward.
+CREATE OR REPLACE TABLE task_status AS
+WITH reported AS (
+    SELECT division, CAST(left(period, 4) AS INTEGER) AS year, task_code, unit, period,
+           status, completed_on, evidence_url, submitted_on, _file, _row
+    FROM staging.returns_ranked
+    WHERE row_state = 'loaded'
+),
+latest AS (
+    SELECT DISTINCT ON (division, year, task_code, unit) *
+    FROM reported
+    ORDER BY division, year, task_code, unit, period DESC, _row DESC
+),
+done AS (
+    SELECT division, year, task_code, unit,
+           min(completed_on) AS first_completed_on,
+           arg_min(submitted_on, period) AS first_done_submitted_on,
+           min(period) AS first_done_period
+    FROM reported
+    WHERE status IN ('已完成', '长期坚持')
+    GROUP BY ALL
+),
+evidence AS (
+    SELECT division, year, task_code, unit, arg_max(evidence_url, period) AS evidence_url
+    FROM reported
+    WHERE evidence_url IS NOT NULL
+    GROUP BY ALL
+),
+due AS (
+    SELECT tu.division, tu.year, tu.task_code, tu.unit, t.deadline_kind, t.ongoing,
+           coalesce(t.due_on, CAST(e.event_on + t.event_offset_days * INTERVAL 1 DAY AS DATE)) AS due_on
+    FROM plan_task_units tu
+    JOIN plan_tasks t USING (division, year, task_code)
+    LEFT JOIN ref_events e ON e.division = t.division AND e.year = t.year AND e.event = t.event
+),
+joined AS (
+    SELECT d.*, l.status, l.period AS last_period,
+           CASE WHEN l.status IN ('已完成', '长期坚持')
+                THEN coalesce(l.completed_on, dn.first_completed_on, dn.first_done_submitted_on)
+           END AS completed_on,
+           ev.evidence_url
+    FROM due d
+    LEFT JOIN latest l USING (division, year, task_code, unit)
+    LEFT JOIN done dn USING (division, year, task_code, unit)
+    LEFT JOIN evidence ev USING (division, year, task_code, unit)
+)
+SELECT division, year, task_code, unit, deadline_kind, due_on, status, last_period,
+       completed_on, evidence_url,
+       CASE
+           WHEN status = '不适用' THEN 'not_applicable'
+           WHEN status IN ('已完成', '长期坚持') THEN
+               CASE WHEN due_on IS NOT NULL AND completed_on > due_on THEN 'done_late'
+                    ELSE 'done_on_time' END
+           WHEN due_on IS NOT NULL AND getvariable('as_of') > due_on THEN 'overdue'
+           WHEN due_on IS NOT NULL AND status = '推进中' THEN 'in_progress'
+           WHEN due_on IS NOT NULL THEN 'not_due'
+           WHEN deadline_kind = 'external' THEN 'external'
+           ELSE 'no_deadline'
+       END AS state
+FROM joined
+ORDER BY division, year, string_split(task_code, '.')::INTEGER[], unit;

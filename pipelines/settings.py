@@ -1,0 +1,66 @@
+"""Where Gongkai reads and writes, and the date it judges "open" and "overdue" at.
+
+Everything comes from the environment (marts.md): ``GONGKAI_DATA_DIR`` (default ``./data``)
+and ``GONGKAI_AS_OF`` (default today), so the scheduler, the CLI, notebooks and tests all
+agree on one layout without passing paths around.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+SOURCES = ("returns", "disclosures", "requests", "appeals", "activities", "facts")
+DB_FILENAME = "gongkai.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations of one data directory and the as-of date."""
+
+    data_dir: Path
+    as_of: date
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data_dir / "reference"
+
+    @property
+    def marts_dir(self) -> Path:
+        return self.data_dir / "marts"
+
+    @property
+    def db_path(self) -> Path:
+        return self.marts_dir / DB_FILENAME
+
+    def divisions(self) -> list[str]:
+        """Division codes that have a drop zone under ``raw/`` (6-digit folder names)."""
+        if not self.raw_dir.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.raw_dir.iterdir() if p.is_dir() and p.name.isdigit()
+        )
+
+
+def parse_as_of(text: str | None) -> date:
+    """Parse ``GONGKAI_AS_OF``; a malformed value is an error, not a silent 'today'."""
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"GONGKAI_AS_OF 应为 YYYY-MM-DD 格式的日期，收到：{text!r}") from exc
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("GONGKAI_DATA_DIR") or "data").expanduser().resolve()
+    return Settings(data_dir=data_dir, as_of=parse_as_of(env.get("GONGKAI_AS_OF")))

@@ -1,0 +1,99 @@
+"""Shared fixtures: real files written into tmp_path, and in-process builds on them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipelines.definitions import ALL_ASSETS, make_resources
+from pipelines.reference.store import SHIPPED_REFERENCE
+from pipelines.reference.units import load_registry
+
+DIVISION = "640521"
+
+
+def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Path:
+    """An xlsx exactly as typed: dates given as date objects become real Excel date cells."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8-sig") -> Path:
+    """A CSV in the given encoding (utf-8-sig, utf-8, gb18030 or gbk)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def return_rows(unit: str, period: str, submitted: str | None, tasks: list[list[object]]) -> list[list[object]]:
+    """A progress return laid out as units fill it in (raw-formats.md)."""
+    meta = f"报送单位：{unit}      报送期间：{period}"
+    if submitted:
+        meta += f"      报送日期：{submitted}"
+    return [
+        ["中宁县2018年政务公开工作进展报送表"],
+        [meta],
+        ["序号", "任务编号", "任务内容", "进展状态", "完成日期", "数量", "佐证链接", "进展说明"],
+        *[[i + 1, *t] for i, t in enumerate(tasks)],
+    ]
+
+
+REQUEST_HEADER = ["申请编号", "收到日期", "申请方式", "申请人类型", "受理单位", "办理结果", "答复日期",
+                  "申请人", "证件号码", "联系电话", "补正告知日期", "补正完成日期", "是否延期", "收费金额"]
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """The shipped unit registry of 中宁县."""
+    return load_registry(SHIPPED_REFERENCE / DIVISION)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An empty data directory laid out per the spec (no reference: the shipped one applies)."""
+    for source in ("returns", "disclosures", "requests", "appeals", "activities", "facts"):
+        (tmp_path / "raw" / DIVISION / source).mkdir(parents=True)
+    return tmp_path
+
+
+def build(data_dir: Path, as_of: str = "2018-12-31", selection=None) -> dg.ExecuteInProcessResult:
+    """Materialize the whole graph in-process on ``data_dir``; fail the test on any error."""
+    result = dg.materialize(
+        ALL_ASSETS,
+        resources=make_resources(str(data_dir), as_of),
+        instance=dg.DagsterInstance.ephemeral(),
+        selection=selection,
+    )
+    assert result.success
+    return result
+
+
+def marts(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published marts, as analysts open them."""
+    return duckdb.connect(str(data_dir / "marts" / "gongkai.duckdb"), read_only=True)
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str):
+    """Query result as a DataFrame whose DATE columns hold datetime.date (as in the mart)."""
+    df = con.sql(sql).df()
+    for column in df.select_dtypes(include=["datetime", "datetimetz"]).columns:
+        df[column] = [None if v is pd.NaT or v is None else v.date() for v in df[column]]
+    return df
