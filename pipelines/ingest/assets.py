@@ -15,12 +15,12 @@ import pandas as pd
 from pipelines.db import SQL_DIR, run_sql, write_frame
 from pipelines.ingest.contracts import CONTRACTS, KIND_TYPES, Contract
 from pipelines.ingest.reader import (
-    QUARANTINE_COLUMNS,
     FileRejected,
     FileResult,
     ReadContext,
     empty_rejects,
     empty_rows,
+    file_rejection,
     read_file,
     sha256_of,
     staging_columns,
@@ -63,11 +63,7 @@ def _file_as_of(result: FileResult, contract: Contract) -> date | None:
 
 def _unreadable(path: Path, contract: Contract, division: str, display: str, why: str) -> FileResult:
     stat = path.stat()
-    rejects = pd.DataFrame([{
-        "source": contract.source, "division": division, "file": display, "sheet": None,
-        "row_number": None, "column_name": None, "value_preview": None,
-        "reason": f"整个文件未导入：{why}",
-    }])[QUARANTINE_COLUMNS]
+    rejects = file_rejection(contract.source, division, display, FileRejected(why))
     return FileResult(contract.source, division, display, sha256_of(path), stat.st_size,
                       stat.st_mtime, empty_rows(contract), rejects, 0, why)
 
@@ -81,7 +77,7 @@ def read_source(settings: Settings, contract: Contract) -> list[FileResult]:
     for division in divisions(settings):
         ref = load_division(store, division)
         for path in source_files(settings, division, contract.source):
-            display = path.relative_to(settings.raw_dir).as_posix()
+            display = path.relative_to(settings.data_dir).as_posix()
             if ref.registry is None:
                 results.append(_unreadable(
                     path, contract, division, display,

@@ -45,7 +45,16 @@ _LIST_SPLIT = re.compile(r"[；;、,，]")
 
 
 class FileRejected(Exception):
-    """The whole file cannot be used; the message says why, in Chinese."""
+    """The whole file cannot be used; the message says why, in Chinese.
+
+    Where one cell is to blame (a bad 报送单位 above the header), its place is kept so the
+    quarantine record points at it.
+    """
+
+    def __init__(self, message: str, sheet: str | None = None, row: int | None = None,
+                 column: str | None = None, value: str | None = None) -> None:
+        super().__init__(message)
+        self.sheet, self.row, self.column, self.value = sheet, row, column, value
 
 
 @dataclass
@@ -158,15 +167,16 @@ def find_header(sheet: Sheet, contract: Contract) -> tuple[int, dict[str, int]] 
     return None
 
 
-def read_metadata(sheet: Sheet, header_row: int, contract: Contract) -> dict[str, object]:
-    """``标签：值`` in one cell, several in one cell, or a label cell then a value cell."""
+def read_metadata(sheet: Sheet, header_row: int, contract: Contract) -> dict[str, tuple[object, int]]:
+    """``标签：值`` in one cell, several in one cell, or a label cell then a value cell;
+    each value with the row it was found on."""
     if not contract.metadata:
         return {}
     labels = {normalize_text(f.header): f for f in contract.metadata}
     for f in contract.metadata:
         for alias in f.header_aliases:
             labels[normalize_text(alias)] = f
-    found: dict[str, object] = {}
+    found: dict[str, tuple[object, int]] = {}
     # One cell may carry several "标签：值" pairs separated by spaces.
     pair_re = re.compile(
         "(" + "|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True)) + r"):"
@@ -183,13 +193,13 @@ def read_metadata(sheet: Sheet, header_row: int, contract: Contract) -> dict[str
                 bare = text.rstrip(":")
                 if bare in labels and (text == bare or text.endswith(":")):
                     value = next((c for c in cells[i + 1 :] if c not in (None, "")), None)
-                    found.setdefault(labels[bare].name, value)
+                    found.setdefault(labels[bare].name, (value, row_no))
                     continue
                 parts = pair_re.split(text)
                 # parts = [before, label1, value1, label2, value2, ...]
                 for label, value in zip(parts[1::2], parts[2::2], strict=True):
                     if value:
-                        found.setdefault(labels[label].name, value)
+                        found.setdefault(labels[label].name, (value, row_no))
     return found
 
 
@@ -321,7 +331,7 @@ def normalize_column(series: pd.Series, f: Field, ctx: ReadContext) -> tuple[pd.
         if f.kind == "int":
             bad |= values.notna() & (values % 1 != 0)
             values = values.round().astype("Int64")
-        reason[bad] = "应为数字"
+        reason[bad] = f"“{f.header}”应为{'整数' if f.kind == 'int' else '数字'}（不带单位）"
         return values.astype(object).where(values.notna() & ~bad, None), reason
     if f.kind == "units_list":
         def split(v: object) -> tuple[list[str] | None, str | None]:
@@ -446,11 +456,7 @@ def read_file(path: Path, contract: Contract, ctx: ReadContext, display_name: st
     except FileRejected as exc:
         result.error = str(exc)
         result.rows = empty_rows(contract)
-        result.rejects = pd.DataFrame([{
-            "source": contract.source, "division": ctx.division, "file": display_name,
-            "sheet": None, "row_number": None, "column_name": None, "value_preview": None,
-            "reason": f"整个文件未导入：{exc}",
-        }])[QUARANTINE_COLUMNS]
+        result.rejects = file_rejection(contract.source, ctx.division, display_name, exc)
     return result
 
 
@@ -459,17 +465,28 @@ def _parse_metadata(sheet: Sheet, header_row: int, contract: Contract,
     raw = read_metadata(sheet, header_row, contract)
     meta: dict[str, object] = {}
     for f in contract.metadata:
-        value = raw.get(f.name)
+        value, row_no = raw.get(f.name, (None, None))
         if value in (None, ""):
             if f.required:
-                raise FileRejected(f"表头上方缺少“{f.header}”")
+                raise FileRejected(f"表头上方缺少“{f.header}”", sheet.name, row_no, f.header)
             meta[f.name] = None
             continue
         values, reason = normalize_column(pd.Series([value], dtype=object), f, ctx)
         if pd.notna(reason.iloc[0]):
-            raise FileRejected(f"“{f.header}”的值“{_preview(value, f)}”有误：{reason.iloc[0]}")
+            raise FileRejected(f"“{f.header}”的值“{_preview(value, f)}”有误：{reason.iloc[0]}",
+                               sheet.name, row_no, f.header, _preview(value, f))
         meta[f.name] = values.iloc[0]
     return meta
+
+
+def file_rejection(source: str, division: str, display_name: str, exc: Exception) -> pd.DataFrame:
+    """The one quarantine record of a file rejected whole (pointing at the cell to blame)."""
+    return pd.DataFrame([{
+        "source": source, "division": division, "file": display_name,
+        "sheet": getattr(exc, "sheet", None), "row_number": getattr(exc, "row", None),
+        "column_name": getattr(exc, "column", None), "value_preview": getattr(exc, "value", None),
+        "reason": f"整个文件未导入：{exc}",
+    }])[QUARANTINE_COLUMNS]
 
 
 def staging_columns(contract: Contract) -> list[tuple[str, str]]:

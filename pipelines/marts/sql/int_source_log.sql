@@ -18,8 +18,12 @@ WITH states AS (
     FROM staging.${source}_ranked GROUP BY ALL
 ),
 rejected_rows AS (
-    SELECT division, file, count(*) AS n
-    FROM staging.${source}_rejects WHERE row_number IS NOT NULL GROUP BY ALL
+    -- rows the reader rejected; a file rejected whole has one record but no rows read
+    SELECT r.division, r.file, count(*) AS n
+    FROM staging.${source}_rejects r
+    JOIN staging.${source}_files f ON f.division = r.division AND f.file = r.file
+    WHERE f.error IS NULL
+    GROUP BY ALL
 )
 SELECT '${source}' AS source, f.division, f.file, f.sha256, f.size AS size_bytes,
        f.rows_read,

@@ -1,0 +1,5 @@
+"""``python -m pipelines.demo``: write the 中宁县 2018 demo data."""
+
+from pipelines.demo import main
+
+raise SystemExit(main())
