@@ -43,7 +43,8 @@ def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8-sig")
     return path
 
 
-def return_rows(unit: str, period: str, submitted: str | None, tasks: list[list[object]]) -> list[list[object]]:
+def return_rows(unit: str, period: str, submitted: str | None,
+                tasks: list[list[object]]) -> list[list[object]]:
     """A progress return laid out as units fill it in (raw-formats.md)."""
     meta = f"报送单位：{unit}      报送期间：{period}"
     if submitted:

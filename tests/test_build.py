@@ -21,7 +21,8 @@ CONTRACT = {
     "requests": "division, request_id, unit, received_on, channel, applicant_type, applicant_key, rule, "
                 "clock_start_on, due_on, extended, final_due_on, answered_on, outcome, working_days, state",
     "appeals": "division, case_id, kind, suit_route, received_on, unit, result, closed_on",
-    "activities": "division, activity_date, unit, activity_type, title, head_attended, people, units_involved",
+    "activities": "division, activity_date, unit, activity_type, title, head_attended, people, "
+                  "units_involved",
     "quarantine": "source, file, sheet, row_number, column_name, value_preview, reason",
     "ingest_log": "source, file, sha256, rows_read, rows_loaded, rows_superseded, rows_quarantined",
 }

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def one_return(data_dir: Path, status: str) -> None:
     write_xlsx(data_dir / "raw" / "640521" / "returns" / "r.xlsx",
-               return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", status, None, None, None, None]]))
+               return_rows("县财政局", "2018-07", "2018-08-03",
+                           [["1.1.1", "x", status, None, None, None, None]]))
 
 
 def cli_build(data_dir: Path, **kwargs) -> subprocess.Popen:

@@ -66,7 +66,8 @@ def test_metadata_in_one_cell_or_label_then_value(tmp_path, ctx):
                                "submitted_on": dt.date(2018, 9, 4)}
     assert list(result.rows["task_code"]) == ["1.1.3", "1.1.4", "2.3"]
     assert list(result.rows["status"]) == ["推进中", "已完成", "已完成"]
-    one = return_rows("宁安镇人民政府", "2018年7月", "20180803", [["1.4", "x", "未启动", None, None, None, None]])
+    one = return_rows("宁安镇人民政府", "2018年7月", "20180803",
+                      [["1.4", "x", "未启动", None, None, None, None]])
     result = read(write_xlsx(tmp_path / "one.xlsx", one), RETURNS, ctx)
     assert result.metadata["unit"] == "宁安镇" and result.metadata["submitted_on"] == dt.date(2018, 8, 3)
 
@@ -132,7 +133,8 @@ def test_unknown_unit_vocabulary_and_yes_no(tmp_path, ctx):
 
 def test_personal_information_never_leaves_the_reader(tmp_path, ctx):
     rows = [REQUEST_HEADER,
-            ["YSQ-1", "2018-03-01", "网络", "自然人", "县财政局", "同意公开", "2018-03-05", *PII, None, None, "否", 0],
+            ["YSQ-1", "2018-03-01", "网络", "自然人", "县财政局", "同意公开", "2018-03-05", *PII,
+             None, None, "否", 0],
             ["YSQ-2", "2018-03-01", "微信", "自然人", "县财政局", None, None, *PII, None, None, None, None]]
     result = read(write_xlsx(tmp_path / "q.xlsx", rows), REQUESTS, ctx)
     assert len(result.rows) == 1 and len(result.rejects) == 1
@@ -149,9 +151,11 @@ def test_outcome_words_accept_full_width_separators(tmp_path, ctx):
     rows = [REQUEST_HEADER[:7],
             ["A", "2018-03-01", "网络", "自然人", "县财政局", "不同意公开－涉及个人隐私", "2018-03-05"],
             ["B", "2018-03-01", "网络", "自然人", "县财政局", "不同意公开：涉及商业秘密", "2018-03-05"],
-            ["C", "2019-06-03", "网络", "自然人", "县财政局", "无法提供-本机关不掌握相关政府信息", "2019-06-05"]]
+            ["C", "2019-06-03", "网络", "自然人", "县财政局", "无法提供-本机关不掌握相关政府信息",
+             "2019-06-05"]]
     result = read(write_xlsx(tmp_path / "o.xlsx", rows), REQUESTS, ctx)
-    assert list(result.rows["outcome"]) == ["不同意公开-涉及个人隐私", "不同意公开-涉及商业秘密",
+    assert list(result.rows["outcome"]) == ["不同意公开-涉及个人隐私",
+                                            "不同意公开-涉及商业秘密",
                                             "无法提供-本机关不掌握相关政府信息"]
 
 

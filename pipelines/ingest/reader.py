@@ -129,7 +129,9 @@ def load_sheets(path: Path, csv_allowed: bool) -> list[Sheet]:
                 sheets.append(Sheet(name, grid))
             return sheets
         except Exception as exc:  # calamine raises several unrelated types for a bad file
-            raise FileRejected(f"无法打开 Excel 文件（文件损坏或不是 xlsx 格式）：{type(exc).__name__}") from exc
+            raise FileRejected(
+                f"无法打开 Excel 文件（文件损坏或不是 xlsx 格式）：{type(exc).__name__}"
+            ) from exc
     if suffix == ".csv":
         if not csv_allowed:
             raise FileRejected("此类报表只接受 .xlsx 文件，不接受 CSV")
@@ -236,7 +238,8 @@ def normalize_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     iso[compact] = num[compact].astype("int64").astype(str).str.replace(
         r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
     serial = is_num & (num >= 1) & (num < 100000)
-    iso[serial] = (_EXCEL_EPOCH + pd.to_timedelta(num[serial].astype("int64"), unit="D")).dt.strftime("%Y-%m-%d")
+    iso[serial] = (_EXCEL_EPOCH + pd.to_timedelta(num[serial].astype("int64"), unit="D")
+                   ).dt.strftime("%Y-%m-%d")
     text = series.map(lambda v: normalize_text(v) if isinstance(v, str) else None)
     is_text = text.notna() & (text != "")
     t = text[is_text]
@@ -252,7 +255,8 @@ def normalize_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     sok = rest.str.match(_SERIAL_RE.pattern)
     if sok.any():
         serial_text = pd.to_numeric(rest[sok], errors="coerce").astype("int64")
-        iso[sok[sok].index] = (_EXCEL_EPOCH + pd.to_timedelta(serial_text, unit="D")).dt.strftime("%Y-%m-%d")
+        iso[sok[sok].index] = (_EXCEL_EPOCH + pd.to_timedelta(serial_text, unit="D")
+                               ).dt.strftime("%Y-%m-%d")
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     plausible = (parsed >= pd.Timestamp("2000-01-01")) & (parsed <= pd.Timestamp("2100-12-31"))
     values = parsed.where(plausible).dt.date.astype(object).where(parsed.notna() & plausible, None)
@@ -379,7 +383,8 @@ def _read_sheet(sheet: Sheet, header_row: int, positions: dict[str, int], contra
     first_field: dict[int, Field] = {}
     all_required_blank: pd.Series | None = None
     for f in contract.fields:
-        raw = body[positions[f.name]] if f.name in positions else pd.Series(None, index=body.index, dtype=object)
+        raw = (body[positions[f.name]] if f.name in positions
+               else pd.Series(None, index=body.index, dtype=object))
         values, reason = normalize_column(raw, f, ctx)
         if f.required:
             missing = _blank(raw)
