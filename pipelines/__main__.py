@@ -29,14 +29,14 @@ def build(args: argparse.Namespace) -> int:
     """Build and publish everything; exit status 1 if any step failed."""
     import duckdb
 
-    from pipelines.definitions import ALL_ASSETS, make_resources
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
 
     settings = load_settings()
     print(f"数据目录：{settings.data_dir}　判定日期（GONGKAI_AS_OF）：{settings.as_of}", flush=True)
     started = time.monotonic()
     with _instance() as instance:
         result = dg.materialize(
-            ALL_ASSETS, resources=make_resources(), instance=instance, raise_on_error=False,
+            [*ALL_ASSETS, *ALL_CHECKS], resources=make_resources(), instance=instance, raise_on_error=False,
             tags={"gongkai/trigger": "cli"},
             # Step starts, successes and the assets' own summaries; DEBUG events are for the UI.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.checks.plan_metrics import ASSETS as PLAN_ASSETS
+from pipelines.checks.sanity import CHECKS as SANITY_CHECKS
+from pipelines.checks.sanity import GreatExpectations
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import ASSETS as MART_ASSETS
+from pipelines.publish import ASSETS as PUBLISH_ASSETS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
 from pipelines.resources import MartsDatabase
 
-ALL_ASSETS = [*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS]
+ALL_ASSETS = [*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *PUBLISH_ASSETS]
+ALL_CHECKS = [*SANITY_CHECKS]
 
 build_all = dg.define_asset_job(
     "build_all",
@@ -24,11 +29,13 @@ build_all = dg.define_asset_job(
 
 def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dict[str, object]:
     """Resources for a data directory (None = from GONGKAI_DATA_DIR / GONGKAI_AS_OF)."""
-    return {"marts_db": MartsDatabase(data_dir=data_dir, as_of=as_of)}
+    return {"marts_db": MartsDatabase(data_dir=data_dir, as_of=as_of),
+            "great_expectations": GreatExpectations()}
 
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
     jobs=[build_all],
     resources=make_resources(),
     executor=dg.in_process_executor,

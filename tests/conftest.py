@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.definitions import ALL_ASSETS, make_resources
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
 from pipelines.reference.store import SHIPPED_REFERENCE
 from pipelines.reference.units import load_registry
 
@@ -75,16 +75,27 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(data_dir: Path, as_of: str = "2018-12-31", selection=None) -> dg.ExecuteInProcessResult:
-    """Materialize the whole graph in-process on ``data_dir``; fail the test on any error."""
+def build(data_dir: Path, as_of: str = "2018-12-31", selection=None,
+          expect_success: bool = True) -> dg.ExecuteInProcessResult:
+    """Materialize the whole graph in-process on ``data_dir``; by default fail the test on
+    any error."""
     result = dg.materialize(
-        ALL_ASSETS,
+        [*ALL_ASSETS, *ALL_CHECKS],
         resources=make_resources(str(data_dir), as_of),
         instance=dg.DagsterInstance.ephemeral(),
         selection=selection,
+        raise_on_error=False,
     )
-    assert result.success
+    if expect_success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        assert result.success, f"failed steps: {failed}"
     return result
+
+
+def check_results(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    """Every asset check evaluation of a run, by check name."""
+    return {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data
+            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
 
 
 def marts(data_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -98,3 +109,17 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str):
     for column in df.select_dtypes(include=["datetime", "datetimetz"]).columns:
         df[column] = [None if v is pd.NaT or v is None else v.date() for v in df[column]]
     return df
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The demo data set, built once per session: (data_dir, manifest, pii, run result)."""
+    import json
+
+    from pipelines.demo import DEMO_AS_OF, generate
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    manifest = generate(data_dir)
+    pii = json.loads((data_dir / "demo-pii.json").read_text(encoding="utf-8"))
+    result = build(data_dir, as_of=DEMO_AS_OF.isoformat())
+    return data_dir, manifest, pii, result

@@ -3,12 +3,9 @@ identical re-runs, and no personal information anywhere in the database."""
 
 from __future__ import annotations
 
-import json
-
-import pytest
 from conftest import build, frame, marts
 
-from pipelines.demo import DEMO_AS_OF, generate
+from pipelines.demo import DEMO_AS_OF
 
 # marts.md: tables and the columns outside tools rely on
 CONTRACT = {
@@ -32,15 +29,6 @@ TYPES = {("plan_tasks", "due_on"): "DATE", ("plan_tasks", "ongoing"): "BOOLEAN",
          ("activities", "activity_date"): "DATE", ("task_status", "completed_on"): "DATE"}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo")
-    manifest = generate(data_dir)
-    pii = json.loads((data_dir / "demo-pii.json").read_text(encoding="utf-8"))
-    build(data_dir, as_of=DEMO_AS_OF.isoformat())
-    return data_dir, manifest, pii
-
-
 def snapshot(data_dir):
     con = marts(data_dir)
     try:
@@ -52,7 +40,7 @@ def snapshot(data_dir):
 
 
 def test_every_contract_table_and_column(demo):
-    data_dir, _, _ = demo
+    data_dir, *_ = demo
     con = marts(data_dir)
     for table, columns in CONTRACT.items():
         have = dict(con.execute(
@@ -68,7 +56,7 @@ def test_every_contract_table_and_column(demo):
 
 
 def test_quarantine_is_exactly_the_planted_defects(demo):
-    data_dir, manifest, _ = demo
+    data_dir, manifest, *_ = demo
     con = marts(data_dir)
     q = frame(con, "SELECT * FROM quarantine")
     con.close()
@@ -81,7 +69,7 @@ def test_quarantine_is_exactly_the_planted_defects(demo):
 
 
 def test_every_raw_row_is_accounted_for(demo):
-    data_dir, manifest, _ = demo
+    data_dir, manifest, *_ = demo
     con = marts(data_dir)
     log = frame(con, "SELECT * FROM ingest_log")
     con.close()
@@ -94,7 +82,7 @@ def test_every_raw_row_is_accounted_for(demo):
 
 
 def test_planted_clock_and_task_findings(demo):
-    data_dir, manifest, _ = demo
+    data_dir, manifest, *_ = demo
     shortfalls = manifest["planted_shortfalls"]
     con = marts(data_dir)
     states = dict(con.execute("SELECT request_id, state FROM requests").fetchall())
@@ -117,7 +105,7 @@ def test_planted_clock_and_task_findings(demo):
 
 
 def test_second_build_gives_identical_tables(demo):
-    data_dir, _, _ = demo
+    data_dir, *_ = demo
     before = snapshot(data_dir)
     build(data_dir, as_of=DEMO_AS_OF.isoformat())
     after = snapshot(data_dir)
@@ -127,7 +115,7 @@ def test_second_build_gives_identical_tables(demo):
 
 
 def test_no_personal_information_anywhere(demo):
-    data_dir, _, pii = demo
+    data_dir, _, pii, _ = demo
     values = [v for group in pii["values"].values() for v in group]
     assert len(values) >= 60
     con = marts(data_dir)

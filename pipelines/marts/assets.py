@@ -12,7 +12,6 @@ import dagster as dg
 
 from pipelines.db import count_rows, run_sql
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
-from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
 from pipelines.reference.assets import plan_catalogue, reference_rules, working_calendar
 from pipelines.reference.calendar import CalendarNotCovered
 from pipelines.resources import MartsDatabase
@@ -104,21 +103,7 @@ def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
 
 
 MART_ASSETS = [build_mart_asset(m) for m in MARTS]
+MARTS_BY_NAME = {a.key.path[-1]: a for a in MART_ASSETS}
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"},
-          deps=[*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS],
-          description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
-def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
-    """Publish the staging database as ``marts/gongkai.duckdb``."""
-    with marts_db.connect() as con:
-        tables = dict(con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
-            "ORDER BY table_name").fetchall())
-        tables = {t: count_rows(con, t) for t in tables}
-    path = marts_db.publish()
-    context.log.info(f"数据集市已发布：{path}")
-    return dg.MaterializeResult(metadata={"path": str(path), **{f"rows.{t}": n for t, n in tables.items()}})
-
-
-ASSETS = [*MART_ASSETS, gongkai_marts]
+ASSETS = MART_ASSETS

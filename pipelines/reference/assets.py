@@ -45,6 +45,12 @@ def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"units": n})
 
 
+def _target_row(division: str, year: int, task_code: str | None, target) -> dict:
+    return {"division": division, "year": year, "task_code": task_code, "metric": target.metric,
+            "description": target.description,
+            "params": json.dumps(target.params, ensure_ascii=False, sort_keys=True)}
+
+
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[unit_registry],
           description="年度政务公开工作方案任务目录（由方案原文导入并经审核）")
 def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
@@ -71,10 +77,8 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
                 task_units += [{"division": division, "year": plan.year, "task_code": t.code,
                                 "unit": u, "is_lead": u in t.lead_units}
                                for u in t.responsible_units]
-                targets += [{"division": division, "year": plan.year, "task_code": t.code,
-                             "metric": tg.metric, "description": tg.description,
-                             "params": json.dumps(tg.params, ensure_ascii=False, sort_keys=True)}
-                            for tg in t.targets]
+                targets += [_target_row(division, plan.year, t.code, tg) for tg in t.targets]
+            targets += [_target_row(division, plan.year, None, tg) for tg in plan.plan_targets]
     with marts_db.connect() as con:
         write_frame(con, "plan_tasks", pd.DataFrame(tasks), [
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),

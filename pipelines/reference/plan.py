@@ -99,6 +99,7 @@ class Plan:
     reporting_first_period: str
     reporting_last_period: str
     tasks: tuple[Task, ...]
+    plan_targets: tuple[Target, ...] = ()
 
     def task(self, code: str) -> Task | None:
         """The task with this normalised code, or None."""
@@ -158,6 +159,7 @@ def plan_from_dict(raw: dict, registry: UnitRegistry | None = None) -> Plan:
         reporting_first_period=rep.get("first_period", f"{raw['year']}-01"),
         reporting_last_period=rep.get("last_period", f"{raw['year']}-12"),
         tasks=tuple(tasks),
+        plan_targets=tuple(Target(**tg) for tg in raw.get("plan_targets", [])),
     )
 
 

@@ -1,0 +1,1 @@
+"""Data-quality checks: GX sanity suites (blocking) and the plan's own metrics (warnings)."""
