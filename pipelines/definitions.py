@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.automation import JOBS as AUTOMATION_JOBS
+from pipelines.automation import SCHEDULES, SENSORS
 from pipelines.checks.plan_metrics import ASSETS as PLAN_ASSETS
 from pipelines.checks.sanity import CHECKS as SANITY_CHECKS
 from pipelines.checks.sanity import GreatExpectations
@@ -36,7 +38,9 @@ def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dic
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
-    jobs=[build_all],
+    jobs=[build_all, *AUTOMATION_JOBS],
+    schedules=SCHEDULES,
+    sensors=SENSORS,
     resources=make_resources(),
     executor=dg.in_process_executor,
 )

@@ -1,0 +1,174 @@
+"""Unattended operation: file-arrival sensors, the monthly and yearly schedules.
+
+Sensors watch each source folder of every division by content hash, not modification time:
+the same file dropped again triggers nothing, a corrected file triggers again (the run key
+carries the hashes), and a file copied in with an old mtime is still seen. The cursor (every
+file's size, mtime and hash) is stored by Dagster, so it survives a restart of the daemon.
+
+Schedules read their days from the plan catalogue, so next year's plan brings its own
+reporting day: the monthly run fires the day after ``reporting.due_day`` for the month just
+closed; the yearly run fires in January for the year just closed.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+
+from pipelines.ingest.assets import source_files
+from pipelines.ingest.reader import sha256_of
+from pipelines.reference.load import divisions, load_division, store_for
+from pipelines.settings import SOURCES, Settings, load_settings
+
+TIMEZONE = "Asia/Shanghai"
+# Reports and notebooks are the schedules' business: a file drop refreshes the marts only.
+SLOW_GROUPS = ("reports", "notebooks")
+
+
+def scan_files(settings: Settings, source: str, known: dict[str, dict]) -> dict[str, dict]:
+    """size/mtime/sha256 of every file of a source in every division, rehashing only files
+    whose size or mtime changed since ``known``."""
+    current = {}
+    for division in divisions(settings):
+        for path in source_files(settings, division, source):
+            rel = path.relative_to(settings.data_dir).as_posix()
+            stat = path.stat()
+            old = known.get(rel)
+            if old and old["size"] == stat.st_size and old["mtime"] == stat.st_mtime:
+                current[rel] = old
+            else:
+                current[rel] = {"size": stat.st_size, "mtime": stat.st_mtime, "sha256": sha256_of(path)}
+    return current
+
+
+def ingested_hashes(settings: Settings) -> dict[str, dict]:
+    """Files the published marts already hold (from ``ingest_log``), as a starting cursor.
+
+    A sensor started for the first time (a new daemon, a new DAGSTER_HOME) then triggers
+    only for files the marts have not seen, instead of rebuilding for every file there is.
+    """
+    if not settings.db_path.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(settings.db_path), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        rows = con.execute("SELECT file, sha256 FROM ingest_log").fetchall()
+    except duckdb.Error:
+        rows = []
+    finally:
+        con.close()
+    # size and mtime unknown: scan_files rehashes each once and keeps the hash comparison
+    return {file: {"size": -1, "mtime": -1.0, "sha256": sha} for file, sha in rows}
+
+
+def affected_assets(source: str) -> dg.AssetSelection:
+    """The ingest asset of a source and everything below it, reports and notebooks aside.
+
+    The reference assets are cheap and come along, so the very first drop into an empty
+    data directory builds too.
+    """
+    selection = (dg.AssetSelection.assets(f"raw_{source}").downstream()
+                 | dg.AssetSelection.groups("reference"))
+    for group in SLOW_GROUPS:
+        selection = selection - dg.AssetSelection.groups(group)
+    return selection
+
+
+def build_file_sensor(source: str) -> dg.SensorDefinition:
+    """The sensor of one source folder (``raw/<division>/<source>/``)."""
+
+    @dg.sensor(
+        name=f"{source}_files",
+        asset_selection=affected_assets(source),
+        minimum_interval_seconds=15,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"raw/<区划>/{source}/ 下出现新文件或文件内容变化时，更新受影响的数据集市",
+    )
+    def _sensor(context: dg.SensorEvaluationContext):
+        settings = load_settings()
+        known = json.loads(context.cursor) if context.cursor else ingested_hashes(settings)
+        current = scan_files(settings, source, known)
+        changed = sorted(p for p, info in current.items()
+                         if known.get(p, {}).get("sha256") != info["sha256"])
+        context.update_cursor(json.dumps(current, sort_keys=True))
+        if not changed:
+            return dg.SkipReason("没有新文件或变化的文件")
+        digest = hashlib.sha256(
+            "\n".join(f"{p}:{current[p]['sha256']}" for p in changed).encode()).hexdigest()[:16]
+        context.log.info(f"{len(changed)} 个新文件或变化的文件：{', '.join(changed[:5])}")
+        return dg.RunRequest(
+            run_key=f"{source}:{digest}",
+            tags={"gongkai/trigger": "file", "gongkai/source": source,
+                  "gongkai/files": ", ".join(changed[:3])[:200] + (" …" if len(changed) > 3 else "")},
+        )
+
+    return _sensor
+
+
+SENSORS = [build_file_sensor(s) for s in SOURCES]
+
+
+def reporting_due_day(settings: Settings, year: int) -> int | None:
+    """The monthly-return due day of the plans of ``year`` (the earliest, if divisions differ)."""
+    store = store_for(settings)
+    days = [plan.reporting_due_day
+            for division in divisions(settings)
+            for plan in load_division(store, division).plans if plan.year == year]
+    return min(days) if days else None
+
+
+def previous_month(day: date) -> str:
+    """``YYYY-MM`` of the month before ``day``."""
+    return f"{day.year - 1}-12" if day.month == 1 else f"{day.year}-{day.month - 1:02d}"
+
+
+monthly_job = dg.define_asset_job(
+    "monthly_progress",
+    selection=affected_assets("returns") | dg.AssetSelection.groups("notebooks"),
+    description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标与进展笔记本",
+)
+yearly_job = dg.define_asset_job(
+    "yearly_report",
+    selection=dg.AssetSelection.all(),
+    description="每年1月：上一年度的年报统计表与领导材料包（全量构建）",
+)
+
+
+@dg.schedule(job=monthly_job, cron_schedule="0 8 * * *", execution_timezone=TIMEZONE,
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="每天 08:00 检查：若今天是计划目录规定的报送截止日的次日，运行上月进展")
+def monthly_progress_schedule(context: dg.ScheduleEvaluationContext):
+    """Fire on the day after the plan's due day, for the month just closed."""
+    today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date()
+    period = previous_month(today)
+    due_day = reporting_due_day(load_settings(), int(period[:4]))
+    if due_day is None:
+        return dg.SkipReason(f"{period[:4]} 年没有计划目录，无需月度运行")
+    if today.day != due_day + 1:
+        return dg.SkipReason(f"报送截止日为每月 {due_day} 日，今天不是次日")
+    return dg.RunRequest(run_key=f"monthly:{period}",
+                         tags={"gongkai/trigger": "monthly", "gongkai/period": period})
+
+
+@dg.schedule(job=yearly_job, cron_schedule="0 9 15 1 *", execution_timezone=TIMEZONE,
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="每年1月15日（12月报送截止之后）：上一年度的年报统计表与领导材料包")
+def yearly_report_schedule(context: dg.ScheduleEvaluationContext):
+    """Fire in January for the year just closed."""
+    year = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).year - 1
+    return dg.RunRequest(run_key=f"yearly:{year}",
+                         tags={"gongkai/trigger": "yearly", "gongkai/year": str(year)})
+
+
+SCHEDULES = [monthly_progress_schedule, yearly_report_schedule]
+JOBS = [monthly_job, yearly_job]
+
+
+def scheduled_at(day: date, hour: int = 8) -> datetime:
+    """A schedule tick at ``hour`` o'clock on ``day`` in the county's timezone (for tests)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(TIMEZONE))

@@ -1,0 +1,111 @@
+"""File-arrival sensors (by content hash) and the schedules' dates."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import dagster as dg
+import pytest
+from conftest import return_rows, write_xlsx
+
+from pipelines.automation import (
+    monthly_progress_schedule,
+    previous_month,
+    scheduled_at,
+    yearly_report_schedule,
+)
+from pipelines.definitions import defs
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(tmp_path))
+    (tmp_path / "raw" / "640521" / "returns").mkdir(parents=True)
+    return tmp_path
+
+
+def tick(sensor_name: str, cursor: str | None, instance):
+    sensor = defs.get_sensor_def(sensor_name)
+    context = dg.build_sensor_context(cursor=cursor, instance=instance, definitions=defs)
+    result = sensor.evaluate_tick(context)
+    return result.run_requests, result.cursor
+
+
+def write_return(folder, name, status, mtime=None):
+    path = write_xlsx(folder / name, return_rows("县财政局", "2018-07", "2018-08-03",
+                                                 [["1.1.1", "x", status, None, None, None, None]]))
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_new_same_and_changed_files(env):
+    instance = dg.DagsterInstance.ephemeral()
+    folder = env / "raw" / "640521" / "returns"
+    requests, cursor = tick("returns_files", None, instance)
+    assert requests == []  # nothing there yet
+    write_return(folder, "a.xlsx", "推进中")
+    requests, cursor = tick("returns_files", cursor, instance)
+    assert len(requests) == 1
+    first_key = requests[0].run_key
+    assert first_key.startswith("returns:")
+    selected = {k.path[-1] for k in requests[0].asset_selection} if requests[0].asset_selection else None
+    # the run covers just the affected assets (or the sensor's own selection)
+    sensor_keys = {k.path[-1] for k in defs.get_sensor_def("returns_files").asset_selection.resolve(
+        defs.resolve_asset_graph())}
+    assert "raw_returns" in sensor_keys and "task_status" in sensor_keys and "gongkai_marts" in sensor_keys
+    assert "raw_requests" not in sensor_keys and "requests" not in sensor_keys
+    assert selected is None or selected <= sensor_keys
+    # the same file dropped again (rewritten with the same content, new mtime): nothing
+    data = (folder / "a.xlsx").read_bytes()
+    (folder / "a.xlsx").write_bytes(data)
+    requests, cursor = tick("returns_files", cursor, instance)
+    assert requests == []
+    # a corrected file: a new run, with a new key
+    write_return(folder, "a.xlsx", "已完成")
+    requests, cursor = tick("returns_files", cursor, instance)
+    assert len(requests) == 1 and requests[0].run_key != first_key
+    # a file copied in with an old modification time is not skipped
+    write_return(folder, "b.xlsx", "未启动", mtime=946684800)  # 2000-01-01
+    requests, cursor = tick("returns_files", cursor, instance)
+    assert len(requests) == 1 and "b.xlsx" in requests[0].tags["gongkai/files"]
+    # other sources' sensors are not disturbed by a return
+    assert tick("requests_files", None, instance)[0] == []
+
+
+def test_cursor_survives_a_restart(env):
+    folder = env / "raw" / "640521" / "returns"
+    write_return(folder, "a.xlsx", "推进中")
+    requests, cursor = tick("returns_files", None, dg.DagsterInstance.ephemeral())
+    assert len(requests) == 1
+    # a new daemon process: only the stored cursor is carried over
+    requests, _ = tick("returns_files", cursor, dg.DagsterInstance.ephemeral())
+    assert requests == []
+
+
+@pytest.mark.parametrize(("day", "period"), [(date(2018, 8, 6), "2018-07"), (date(2019, 1, 6), "2018-12")])
+def test_monthly_schedule_fires_the_day_after_the_plans_due_day(day, period, env):
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(day))
+    request = monthly_progress_schedule(context)
+    assert isinstance(request, dg.RunRequest)
+    assert request.tags["gongkai/period"] == period and request.run_key == f"monthly:{period}"
+
+
+@pytest.mark.parametrize("day", [date(2018, 8, 5), date(2018, 8, 7), date(2018, 8, 20)])
+def test_monthly_schedule_skips_other_days(day, env):
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(day))
+    assert isinstance(monthly_progress_schedule(context), dg.SkipReason)
+
+
+def test_monthly_schedule_without_a_plan_for_the_year(env):
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(date(2024, 3, 6)))
+    result = monthly_progress_schedule(context)
+    assert isinstance(result, dg.SkipReason) and "2024" in result.skip_message
+
+
+def test_yearly_schedule_builds_the_year_just_closed(env):
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(date(2019, 1, 15), 9))
+    request = yearly_report_schedule(context)
+    assert request.tags["gongkai/year"] == "2018" and request.run_key == "yearly:2018"
+    assert previous_month(date(2019, 1, 6)) == "2018-12"
