@@ -72,8 +72,7 @@ def affected_assets(source: str) -> dg.AssetSelection:
     The reference assets are cheap and come along, so the very first drop into an empty
     data directory builds too.
     """
-    selection = (dg.AssetSelection.assets(f"raw_{source}").downstream()
-                 | dg.AssetSelection.groups("reference"))
+    selection = dg.AssetSelection.assets(f"raw_{source}").downstream() | dg.AssetSelection.groups("reference")
     for group in SLOW_GROUPS:
         selection = selection - dg.AssetSelection.groups(group)
     return selection
@@ -93,18 +92,21 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
         settings = load_settings()
         known = json.loads(context.cursor) if context.cursor else ingested_hashes(settings)
         current = scan_files(settings, source, known)
-        changed = sorted(p for p, info in current.items()
-                         if known.get(p, {}).get("sha256") != info["sha256"])
+        changed = sorted(p for p, info in current.items() if known.get(p, {}).get("sha256") != info["sha256"])
         context.update_cursor(json.dumps(current, sort_keys=True))
         if not changed:
             return dg.SkipReason("没有新文件或变化的文件")
         digest = hashlib.sha256(
-            "\n".join(f"{p}:{current[p]['sha256']}" for p in changed).encode()).hexdigest()[:16]
+            "\n".join(f"{p}:{current[p]['sha256']}" for p in changed).encode()
+        ).hexdigest()[:16]
         context.log.info(f"{len(changed)} 个新文件或变化的文件：{', '.join(changed[:5])}")
         return dg.RunRequest(
             run_key=f"{source}:{digest}",
-            tags={"gongkai/trigger": "file", "gongkai/source": source,
-                  "gongkai/files": ", ".join(changed[:3])[:200] + (" …" if len(changed) > 3 else "")},
+            tags={
+                "gongkai/trigger": "file",
+                "gongkai/source": source,
+                "gongkai/files": ", ".join(changed[:3])[:200] + (" …" if len(changed) > 3 else ""),
+            },
         )
 
     return _sensor
@@ -116,9 +118,12 @@ SENSORS = [build_file_sensor(s) for s in SOURCES]
 def reporting_due_day(settings: Settings, year: int) -> int | None:
     """The monthly-return due day of the plans of ``year`` (the earliest, if divisions differ)."""
     store = store_for(settings)
-    days = [plan.reporting_due_day
-            for division in divisions(settings)
-            for plan in load_division(store, division).plans if plan.year == year]
+    days = [
+        plan.reporting_due_day
+        for division in divisions(settings)
+        for plan in load_division(store, division).plans
+        if plan.year == year
+    ]
     return min(days) if days else None
 
 
@@ -139,9 +144,13 @@ yearly_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=monthly_job, cron_schedule="0 8 * * *", execution_timezone=TIMEZONE,
-             default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="每天 08:00 检查：若今天是计划目录规定的报送截止日的次日，运行上月进展")
+@dg.schedule(
+    job=monthly_job,
+    cron_schedule="0 8 * * *",
+    execution_timezone=TIMEZONE,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="每天 08:00 检查：若今天是计划目录规定的报送截止日的次日，运行上月进展",
+)
 def monthly_progress_schedule(context: dg.ScheduleEvaluationContext):
     """Fire on the day after the plan's due day, for the month just closed."""
     today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date()
@@ -151,18 +160,24 @@ def monthly_progress_schedule(context: dg.ScheduleEvaluationContext):
         return dg.SkipReason(f"{period[:4]} 年没有计划目录，无需月度运行")
     if today.day != due_day + 1:
         return dg.SkipReason(f"报送截止日为每月 {due_day} 日，今天不是次日")
-    return dg.RunRequest(run_key=f"monthly:{period}",
-                         tags={"gongkai/trigger": "monthly", "gongkai/period": period})
+    return dg.RunRequest(
+        run_key=f"monthly:{period}", tags={"gongkai/trigger": "monthly", "gongkai/period": period}
+    )
 
 
-@dg.schedule(job=yearly_job, cron_schedule="0 9 15 1 *", execution_timezone=TIMEZONE,
-             default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="每年1月15日（12月报送截止之后）：上一年度的年报统计表与领导材料包")
+@dg.schedule(
+    job=yearly_job,
+    cron_schedule="0 9 15 1 *",
+    execution_timezone=TIMEZONE,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="每年1月15日（12月报送截止之后）：上一年度的年报统计表与领导材料包",
+)
 def yearly_report_schedule(context: dg.ScheduleEvaluationContext):
     """Fire in January for the year just closed."""
     year = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).year - 1
-    return dg.RunRequest(run_key=f"yearly:{year}",
-                         tags={"gongkai/trigger": "yearly", "gongkai/year": str(year)})
+    return dg.RunRequest(
+        run_key=f"yearly:{year}", tags={"gongkai/trigger": "yearly", "gongkai/year": str(year)}
+    )
 
 
 SCHEDULES = [monthly_progress_schedule, yearly_report_schedule]

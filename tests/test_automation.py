@@ -33,8 +33,10 @@ def tick(sensor_name: str, cursor: str | None, instance):
 
 
 def write_return(folder, name, status, mtime=None):
-    path = write_xlsx(folder / name, return_rows("县财政局", "2018-07", "2018-08-03",
-                                                 [["1.1.1", "x", status, None, None, None, None]]))
+    path = write_xlsx(
+        folder / name,
+        return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", status, None, None, None, None]]),
+    )
     if mtime is not None:
         os.utime(path, (mtime, mtime))
     return path
@@ -52,8 +54,10 @@ def test_new_same_and_changed_files(env):
     assert first_key.startswith("returns:")
     selected = {k.path[-1] for k in requests[0].asset_selection} if requests[0].asset_selection else None
     # the run covers just the affected assets (or the sensor's own selection)
-    sensor_keys = {k.path[-1] for k in defs.get_sensor_def("returns_files").asset_selection.resolve(
-        defs.resolve_asset_graph())}
+    sensor_keys = {
+        k.path[-1]
+        for k in defs.get_sensor_def("returns_files").asset_selection.resolve(defs.resolve_asset_graph())
+    }
     assert "raw_returns" in sensor_keys and "task_status" in sensor_keys and "gongkai_marts" in sensor_keys
     assert "raw_requests" not in sensor_keys and "requests" not in sensor_keys
     assert selected is None or selected <= sensor_keys

@@ -57,17 +57,39 @@ def dagster_dev(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     data_dir = tmp_path_factory.mktemp("ui_data")
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-    write_xlsx(data_dir / "raw" / "640521" / "returns" / "finance.xlsx",
-               return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]))
+    write_xlsx(
+        data_dir / "raw" / "640521" / "returns" / "finance.xlsx",
+        return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]),
+    )
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data_dir),
-           "GONGKAI_AS_OF": "2018-12-31"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "GONGKAI_DATA_DIR": str(data_dir),
+        "GONGKAI_AS_OF": "2018-12-31",
+    }
     log = (home / "dev.log").open("w")
     # Its own process group: a backgrounded `dagster dev` ignores SIGTERM, and killing only
     # the parent leaves its children serving.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1",
-         "-p", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "dev",
+            "-m",
+            "pipelines.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
 
     def up():
@@ -99,10 +121,19 @@ def test_asset_graph_lists_the_marts_in_chromium(dagster_dev, tmp_path):
 
     url, _, _ = dagster_dev
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 4000})  # the list renders rows in view only
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(
+            viewport={"width": 1400, "height": 4000}
+        )  # the list renders rows in view only
         page.goto(f"{url}/assets", wait_until="networkidle", timeout=90_000)
         skip = page.get_by_role("button", name="Skip")  # Dagster's first-visit community dialog
         if skip.count():
@@ -110,7 +141,9 @@ def test_asset_graph_lists_the_marts_in_chromium(dagster_dev, tmp_path):
         names = ["task_status", "requests", "disclosures", "quarantine", "ingest_log", "gongkai_marts"]
         page.wait_for_function(
             "names => names.every(n => document.body.innerText.split(/\\s+/).includes(n))",
-            arg=names, timeout=60_000)
+            arg=names,
+            timeout=60_000,
+        )
         assert "按时" in page.inner_text("body")  # the assets' Chinese descriptions
         page.screenshot(path=str(tmp_path / "assets.png"))
         browser.close()
@@ -123,8 +156,12 @@ def test_run_launched_through_graphql_completes(dagster_dev):
     _, port, data_dir = dagster_dev
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
     run_id = client.submit_job_execution("build_all")
-    status = wait_for(lambda: (s := client.get_run_status(run_id).value) in
-                      ("SUCCESS", "FAILURE", "CANCELED") and s, 600, "the run to finish", step=2)
+    status = wait_for(
+        lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
+        600,
+        "the run to finish",
+        step=2,
+    )
     assert status == "SUCCESS"
     assert status_of(data_dir, "县财政局") == "推进中"
 
@@ -132,9 +169,15 @@ def test_run_launched_through_graphql_completes(dagster_dev):
 def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
     _, _, data_dir = dagster_dev
     started = time.monotonic()
-    write_xlsx(data_dir / "raw" / "640521" / "returns" / "audit.xlsx",
-               return_rows("县审计局", "2018-07", "2018-08-02", [["2.1.3", "x", "已完成", "2018-07-20", None,
-                                                                   "http://www.znzf.gov.cn/s", None]]))
+    write_xlsx(
+        data_dir / "raw" / "640521" / "returns" / "audit.xlsx",
+        return_rows(
+            "县审计局",
+            "2018-07",
+            "2018-08-02",
+            [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
+        ),
+    )
     wait_for(lambda: status_of(data_dir, "县审计局") == "已完成", 600, "the sensor's run to publish", step=2)
     delay = time.monotonic() - started
     print(f"\n文件放入到数据集市更新：{delay:.0f} 秒")
