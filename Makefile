@@ -10,6 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= $(CURDIR)/data
 DEMO_AS_OF := 2019-01-10
+DAGSTER_YAML ?= dagster.yaml
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
@@ -54,7 +55,7 @@ lint: setup
 
 ui: setup
 	@mkdir -p .dagster
-	@cp dagster.yaml .dagster/dagster.yaml
+	@cp $(DAGSTER_YAML) .dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster GONGKAI_DATA_DIR=$(DATA_DIR) $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 clean:
