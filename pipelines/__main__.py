@@ -3,6 +3,7 @@
 - ``build``: materialize every asset in-process (every division, every year) and publish.
 - ``demo-data``: write the deterministic demo data set into the data directory.
 - ``import-plan``: draft a plan catalogue from a plan's text (see pipelines.plan_import).
+- ``explain``: one cell of an annual table and the records behind it (pipelines.reports.explain).
 """
 
 from __future__ import annotations
@@ -26,42 +27,47 @@ def _instance() -> dg.DagsterInstance:
 
 
 def build(args: argparse.Namespace) -> int:
-    """Build and publish everything; exit status 1 if any step failed."""
+    """Build and publish every division; exit status 1 if any division failed."""
     import duckdb
 
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
+    from pipelines.build import build_everything, failed_steps
 
     settings = load_settings()
     print(f"数据目录：{settings.data_dir}　判定日期（GONGKAI_AS_OF）：{settings.as_of}", flush=True)
     started = time.monotonic()
     with _instance() as instance:
-        result = dg.materialize(
-            [*ALL_ASSETS, *ALL_CHECKS], resources=make_resources(), instance=instance, raise_on_error=False,
-            tags={"gongkai/trigger": "cli"},
+        results = build_everything(
+            settings, instance, tags={"gongkai/trigger": "cli"},
             # Step starts, successes and the assets' own summaries; DEBUG events are for the UI.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     elapsed = time.monotonic() - started
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"构建失败（{elapsed:.1f} 秒）：失败步骤 {', '.join(failed)}。已发布的数据集市保持不变。",
+    if not results:
+        print(f"{settings.raw_dir} 下没有任何区划文件夹（raw/<6位区划代码>/<来源>/），没有可构建的内容。")
+        return 0
+    failed = {d: failed_steps(r) for d, r in results.items() if not r.success}
+    for division, steps in failed.items():
+        print(f"区划 {division} 构建失败：失败步骤 {', '.join(steps)}。该区划已发布的数据集市保持不变。",
               file=sys.stderr)
-        return 1
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name='main' "
-            "AND NOT starts_with(table_name, 'ref_') ORDER BY 1").fetchall()]
-        print(f"\n构建完成（{elapsed:.1f} 秒）。数据集市：{settings.db_path}")
-        for t in tables:
-            print(f"  {t:<22}{con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:>8} 行")
-        reasons = con.execute(
-            "SELECT source, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
-        if reasons:
-            print("隔离记录（详见 quarantine 表）：" + "，".join(f"{s} {n}" for s, n in reasons))
-    finally:
-        con.close()
-    return 0
+    built = [d for d in results if d not in failed]
+    print(f"\n构建完成（{elapsed:.1f} 秒）：成功 {len(built)} 个区划（{'、'.join(built) or '无'}），"
+          f"失败 {len(failed)} 个。")
+    if settings.db_path.exists():
+        con = duckdb.connect(str(settings.db_path), read_only=True)
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name='main' "
+                "AND NOT starts_with(table_name, 'ref_') ORDER BY 1").fetchall()]
+            print(f"数据集市：{settings.db_path}")
+            for t in tables:
+                print(f"  {t:<22}{con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:>8} 行")
+            reasons = con.execute(
+                "SELECT source, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
+            if reasons:
+                print("隔离记录（详见 quarantine 表）：" + "，".join(f"{s} {n}" for s, n in reasons))
+        finally:
+            con.close()
+    return 1 if failed else 0
 
 
 def demo_data(args: argparse.Namespace) -> int:
@@ -78,6 +84,13 @@ def import_plan(args: argparse.Namespace) -> int:
     return plan_import.main(args.rest)
 
 
+def explain(args: argparse.Namespace) -> int:
+    """Print one annual-table cell and its records; exit status 2 for an unknown cell."""
+    from pipelines.reports import explain as cell
+
+    return cell.main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m pipelines", description="Gongkai 政务公开数据管道")
@@ -87,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import-plan", help="由方案原文生成计划目录草稿")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=import_plan)
+    from pipelines.reports.explain import add_arguments
+
+    p = sub.add_parser("explain", help="查看年度统计表某个单元格的数值及其来源记录")
+    add_arguments(p)
+    p.set_defaults(func=explain)
     args = parser.parse_args(argv)
     return args.func(args)
 

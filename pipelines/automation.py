@@ -20,6 +20,7 @@ import duckdb
 
 from pipelines.ingest.assets import source_files
 from pipelines.ingest.reader import sha256_of
+from pipelines.partitions import DIVISIONS
 from pipelines.reference.load import divisions, load_division, store_for
 from pipelines.settings import SOURCES, Settings, load_settings
 
@@ -92,21 +93,30 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
         settings = load_settings()
         known = json.loads(context.cursor) if context.cursor else ingested_hashes(settings)
         current = scan_files(settings, source, known)
-        changed = sorted(p for p, info in current.items() if known.get(p, {}).get("sha256") != info["sha256"])
+        changed = sorted(p for p, info in current.items()
+                         if known.get(p, {}).get("sha256") != info["sha256"])
         context.update_cursor(json.dumps(current, sort_keys=True))
         if not changed:
             return dg.SkipReason("没有新文件或变化的文件")
-        digest = hashlib.sha256(
-            "\n".join(f"{p}:{current[p]['sha256']}" for p in changed).encode()
-        ).hexdigest()[:16]
-        context.log.info(f"{len(changed)} 个新文件或变化的文件：{', '.join(changed[:5])}")
-        return dg.RunRequest(
-            run_key=f"{source}:{digest}",
-            tags={
-                "gongkai/trigger": "file",
-                "gongkai/source": source,
-                "gongkai/files": ", ".join(changed[:3])[:200] + (" …" if len(changed) > 3 else ""),
-            },
+        by_division: dict[str, list[str]] = {}
+        for path in changed:  # raw/<division>/<source>/…
+            by_division.setdefault(path.split("/")[1], []).append(path)
+        known_partitions = set(context.instance.get_dynamic_partitions(DIVISIONS.name))
+        new_divisions = sorted(set(by_division) - known_partitions)
+        requests = []
+        for division, paths in sorted(by_division.items()):
+            digest = hashlib.sha256(
+                "\n".join(f"{p}:{current[p]['sha256']}" for p in paths).encode()).hexdigest()[:16]
+            context.log.info(f"{division}：{len(paths)} 个新文件或变化的文件：{', '.join(paths[:5])}")
+            requests.append(dg.RunRequest(
+                run_key=f"{source}:{division}:{digest}",
+                partition_key=division,
+                tags={"gongkai/trigger": "file", "gongkai/source": source,
+                      "gongkai/files": ", ".join(paths[:3])[:200] + (" …" if len(paths) > 3 else "")},
+            ))
+        return dg.SensorResult(
+            run_requests=requests,
+            dynamic_partitions_requests=[DIVISIONS.build_add_request(new_divisions)] if new_divisions else [],
         )
 
     return _sensor
@@ -115,16 +125,10 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
 SENSORS = [build_file_sensor(s) for s in SOURCES]
 
 
-def reporting_due_day(settings: Settings, year: int) -> int | None:
-    """The monthly-return due day of the plans of ``year`` (the earliest, if divisions differ)."""
-    store = store_for(settings)
-    days = [
-        plan.reporting_due_day
-        for division in divisions(settings)
-        for plan in load_division(store, division).plans
-        if plan.year == year
-    ]
-    return min(days) if days else None
+def reporting_due_day(settings: Settings, year: int, division: str) -> int | None:
+    """The monthly-return due day of a division's plan for ``year``, if it has one."""
+    plans = [p for p in load_division(store_for(settings), division).plans if p.year == year]
+    return plans[0].reporting_due_day if plans else None
 
 
 def previous_month(day: date) -> str:
@@ -152,32 +156,31 @@ yearly_job = dg.define_asset_job(
     description="每天 08:00 检查：若今天是计划目录规定的报送截止日的次日，运行上月进展",
 )
 def monthly_progress_schedule(context: dg.ScheduleEvaluationContext):
-    """Fire on the day after the plan's due day, for the month just closed."""
+    """Fire, per division, on the day after its plan's due day, for the month just closed."""
     today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date()
     period = previous_month(today)
-    due_day = reporting_due_day(load_settings(), int(period[:4]))
-    if due_day is None:
+    settings = load_settings()
+    due = {d: reporting_due_day(settings, int(period[:4]), d) for d in divisions(settings)}
+    if not any(due.values()):
         return dg.SkipReason(f"{period[:4]} 年没有计划目录，无需月度运行")
-    if today.day != due_day + 1:
-        return dg.SkipReason(f"报送截止日为每月 {due_day} 日，今天不是次日")
-    return dg.RunRequest(
-        run_key=f"monthly:{period}", tags={"gongkai/trigger": "monthly", "gongkai/period": period}
-    )
+    ready = sorted(d for d, day in due.items() if day is not None and today.day == day + 1)
+    if not ready:
+        days = "、".join(sorted({str(day) for day in due.values() if day}))
+        return dg.SkipReason(f"报送截止日为每月 {days} 日，今天不是次日")
+    return [dg.RunRequest(run_key=f"monthly:{d}:{period}", partition_key=d,
+                          tags={"gongkai/trigger": "monthly", "gongkai/period": period})
+            for d in ready]
 
 
-@dg.schedule(
-    job=yearly_job,
-    cron_schedule="0 9 15 1 *",
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="每年1月15日（12月报送截止之后）：上一年度的年报统计表与领导材料包",
-)
+@dg.schedule(job=yearly_job, cron_schedule="0 9 15 1 *", execution_timezone=TIMEZONE,
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="每年1月15日（12月报送截止之后）：上一年度的年报统计表与领导材料包")
 def yearly_report_schedule(context: dg.ScheduleEvaluationContext):
-    """Fire in January for the year just closed."""
+    """Fire in January, per division, for the year just closed."""
     year = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).year - 1
-    return dg.RunRequest(
-        run_key=f"yearly:{year}", tags={"gongkai/trigger": "yearly", "gongkai/year": str(year)}
-    )
+    return [dg.RunRequest(run_key=f"yearly:{d}:{year}", partition_key=d,
+                          tags={"gongkai/trigger": "yearly", "gongkai/year": str(year)})
+            for d in divisions(load_settings())]
 
 
 SCHEDULES = [monthly_progress_schedule, yearly_report_schedule]

@@ -2,11 +2,13 @@
 
 DuckDB allows one writing process, and a reader holding the file makes a writer fail
 (measured: a build failed after 108 s while a notebook held a read-only connection). So a
-build never writes ``gongkai.duckdb`` in place. It copies the published file to a staging
-file of its own run, writes there, and the last asset swaps the staging file in with one
-atomic ``os.replace``. A reader keeps its open handle on the old file; a killed build leaves
-only a stale staging file, removed by the next build. Builds take an exclusive lock, so two
-schedulers (or a sensor run and ``python -m pipelines build``) never interleave.
+build never writes a published file in place. A run builds one division: it copies that
+division's published database (``marts/divisions/<division>.duckdb``) to a staging file of
+its own, writes there, and its last asset swaps the staging file in with one atomic
+``os.replace``, then assembles ``gongkai.duckdb`` from every division's file the same way.
+A reader keeps its open handle on the old file; a killed build leaves only a stale staging
+file, removed by the next build. Builds take an exclusive lock, so two schedulers (or a
+sensor run and ``python -m pipelines build``) never interleave.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from pipelines.partitions import PARTITION_TAG
 from pipelines.settings import Settings, load_settings, parse_as_of
 
 STAGING_DIR = ".staging"
@@ -65,14 +68,15 @@ def _usable(db_path: Path) -> bool:
         return False
 
 
-def prepare_staging(settings: Settings, run_id: str, log=None) -> Path:
-    """Fresh staging file for this run, seeded from the published marts (caller holds the lock)."""
+def prepare_staging(settings: Settings, division: str, run_id: str, log=None) -> Path:
+    """Fresh staging file for this run, seeded from the division's published database
+    (the caller holds the build lock)."""
     staging_dir = settings.marts_dir / STAGING_DIR
     if staging_dir.exists():
         shutil.rmtree(staging_dir)  # leftovers of a killed build: safe, we hold the lock
     staging_dir.mkdir(parents=True)
-    staging = staging_dir / f"gongkai-{run_id}.duckdb"
-    published = settings.db_path
+    staging = staging_dir / f"{division}-{run_id}.duckdb"
+    published = settings.division_db(division)
     if published.exists():
         if _usable(published):
             shutil.copyfile(published, staging)
@@ -81,24 +85,80 @@ def prepare_staging(settings: Settings, run_id: str, log=None) -> Path:
     return staging
 
 
-def publish_staging(staging: Path, published: Path) -> None:
-    """Checkpoint the staging file and swap it in atomically; readers keep the old file."""
-    con = duckdb.connect(str(staging))
+def _checkpointed(path: Path) -> None:
+    con = duckdb.connect(str(path))
     try:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    wal = staging.with_name(staging.name + ".wal")
+    wal = path.with_name(path.name + ".wal")
     if wal.exists():
-        raise RuntimeError(f"暂存库 {staging} 检查点后仍有未合并的 WAL，拒绝发布")
-    with staging.open("rb+") as fh:
+        raise RuntimeError(f"暂存库 {path} 检查点后仍有未合并的 WAL，拒绝发布")
+    with path.open("rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(staging, published)
+
+
+def _swap_in(new: Path, published: Path) -> None:
+    published.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(new, published)
     dir_fd = os.open(published.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def publish_staging(staging: Path, published: Path) -> None:
+    """Checkpoint the staging file and swap it in atomically; readers keep the old file."""
+    _checkpointed(staging)
+    _swap_in(staging, published)
+
+
+def assemble_published(settings: Settings, freshest: str | None = None) -> Path:
+    """Rebuild ``gongkai.duckdb`` from every division's published database, atomically.
+
+    Tables with a ``division`` column are the union of all divisions' rows; the others are
+    shared rules (the calendar, the templates) and come from the freshest build.
+    """
+    from pipelines.db import run_sql
+
+    parts = sorted(settings.division_db("x").parent.glob("*.duckdb"))
+    target = settings.marts_dir / STAGING_DIR / f"assembled-{os.getpid()}.duckdb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    con = duckdb.connect(str(target))
+    try:
+        aliases = {}
+        for i, part in enumerate(parts):
+            alias = f"part{i}"
+            con.execute(f"ATTACH '{part}' AS {alias} (READ_ONLY)")
+            aliases[part.stem] = alias
+        columns = con.execute(
+            "SELECT database_name, schema_name, table_name, list(column_name) FROM duckdb_columns() "
+            "WHERE database_name LIKE 'part%' GROUP BY ALL").fetchall()
+        tables: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+        for database, schema, table, cols in columns:
+            tables.setdefault((schema, table), []).append((database, cols))
+        newest = aliases.get(freshest or "")
+        for (schema, table), sources in sorted(tables.items()):
+            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            if all("division" in cols for _, cols in sources):
+                body = " UNION ALL BY NAME ".join(
+                    f'SELECT * FROM {db}."{schema}"."{table}"' for db, _ in sorted(sources))
+            else:
+                db = newest if any(d == newest for d, _ in sources) else sorted(sources)[-1][0]
+                body = f'SELECT * FROM {db}."{schema}"."{table}"'
+            con.execute(f'CREATE TABLE "{schema}"."{table}" AS {body}')
+        for alias in aliases.values():
+            con.execute(f"DETACH {alias}")
+        if ("main", "ref_calendar") in tables:
+            run_sql(con, "00_macros")
+    finally:
+        con.close()
+    _checkpointed(target)
+    _swap_in(target, settings.db_path)
+    return settings.db_path
 
 
 class MartsDatabase(dg.ConfigurableResource):
@@ -110,6 +170,7 @@ class MartsDatabase(dg.ConfigurableResource):
     data_dir: str | None = None
     as_of: str | None = None
     _staging: Path | None = PrivateAttr(default=None)
+    _division: str | None = PrivateAttr(default=None)
 
     def settings(self) -> Settings:
         """The resolved data directory and as-of date."""
@@ -127,8 +188,13 @@ class MartsDatabase(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[MartsDatabase]:
         settings = self.settings()
+        division = context.run.tags.get(PARTITION_TAG) if context.run else None
+        if not division:
+            raise dg.DagsterInvariantViolationError(
+                "每次构建针对一个行政区划：请选择分区（区划代码）运行，或使用 python -m pipelines build")
         with build_lock(settings.marts_dir, context.log):
-            self._staging = prepare_staging(settings, context.run.run_id, context.log)
+            self._division = division
+            self._staging = prepare_staging(settings, division, context.run.run_id, context.log)
             try:
                 yield self
             finally:
@@ -156,8 +222,16 @@ class MartsDatabase(dg.ConfigurableResource):
         finally:
             con.close()
 
+    @property
+    def division(self) -> str:
+        """The division this run builds."""
+        if self._division is None:
+            raise RuntimeError("MartsDatabase 只能在 Dagster 运行中使用（缺少分区）")
+        return self._division
+
     def publish(self) -> Path:
-        """Atomically replace the published marts with this run's staging database."""
-        published = self.settings().db_path
-        publish_staging(self.staging_path, published)
-        return published
+        """Swap this run's staging database in as the division's published database, then
+        reassemble ``gongkai.duckdb`` from every division."""
+        settings = self.settings()
+        publish_staging(self.staging_path, settings.division_db(self.division))
+        return assemble_published(settings, freshest=self.division)

@@ -40,6 +40,10 @@ class Settings:
     def db_path(self) -> Path:
         return self.marts_dir / DB_FILENAME
 
+    def division_db(self, division: str) -> Path:
+        """The published database of one division (the parts ``gongkai.duckdb`` is made of)."""
+        return self.marts_dir / "divisions" / f"{division}.duckdb"
+
     def divisions(self) -> list[str]:
         """Division codes that have a drop zone under ``raw/`` (6-digit folder names)."""
         if not self.raw_dir.is_dir():

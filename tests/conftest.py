@@ -12,9 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
+from pipelines.build import build_everything, failed_steps
 from pipelines.reference.store import SHIPPED_REFERENCE
 from pipelines.reference.units import load_registry
+from pipelines.settings import Settings, parse_as_of
 
 DIVISION = "640521"
 
@@ -76,20 +77,17 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def build(data_dir: Path, as_of: str = "2018-12-31", selection=None,
-          expect_success: bool = True) -> dg.ExecuteInProcessResult:
-    """Materialize the whole graph in-process on ``data_dir``; by default fail the test on
-    any error."""
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=make_resources(str(data_dir), as_of),
-        instance=dg.DagsterInstance.ephemeral(),
-        selection=selection,
-        raise_on_error=False,
-    )
+          expect_success: bool = True):
+    """Build every division of ``data_dir`` in-process, one partition each, as
+    ``python -m pipelines build`` does; by default fail the test on any error. Returns the
+    run result (a dict by division when there are several)."""
+    results = build_everything(
+        Settings(data_dir=data_dir, as_of=parse_as_of(as_of)), dg.DagsterInstance.ephemeral(),
+        data_dir=str(data_dir), as_of=as_of, selection=selection)
     if expect_success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        assert result.success, f"failed steps: {failed}"
-    return result
+        failed = {d: failed_steps(r) for d, r in results.items() if not r.success}
+        assert not failed, f"failed steps: {failed}"
+    return next(iter(results.values())) if len(results) == 1 else results
 
 
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:

@@ -26,10 +26,15 @@ def env(tmp_path, monkeypatch):
 
 
 def tick(sensor_name: str, cursor: str | None, instance):
+    """One evaluation as the daemon does it, applying the sensor's new partitions."""
     sensor = defs.get_sensor_def(sensor_name)
     context = dg.build_sensor_context(cursor=cursor, instance=instance, definitions=defs)
-    result = sensor.evaluate_tick(context)
-    return result.run_requests, result.cursor
+    result = sensor(context)
+    if isinstance(result, dg.SkipReason):
+        return [], context.cursor
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result.run_requests, context.cursor
 
 
 def write_return(folder, name, status, mtime=None):
@@ -51,7 +56,7 @@ def test_new_same_and_changed_files(env):
     requests, cursor = tick("returns_files", cursor, instance)
     assert len(requests) == 1
     first_key = requests[0].run_key
-    assert first_key.startswith("returns:")
+    assert first_key.startswith("returns:640521:") and requests[0].partition_key == "640521"
     selected = {k.path[-1] for k in requests[0].asset_selection} if requests[0].asset_selection else None
     # the run covers just the affected assets (or the sensor's own selection)
     sensor_keys = {
@@ -91,9 +96,9 @@ def test_cursor_survives_a_restart(env):
 @pytest.mark.parametrize(("day", "period"), [(date(2018, 8, 6), "2018-07"), (date(2019, 1, 6), "2018-12")])
 def test_monthly_schedule_fires_the_day_after_the_plans_due_day(day, period, env):
     context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(day))
-    request = monthly_progress_schedule(context)
-    assert isinstance(request, dg.RunRequest)
-    assert request.tags["gongkai/period"] == period and request.run_key == f"monthly:{period}"
+    (request,) = monthly_progress_schedule(context)
+    assert request.partition_key == "640521"
+    assert request.tags["gongkai/period"] == period and request.run_key == f"monthly:640521:{period}"
 
 
 @pytest.mark.parametrize("day", [date(2018, 8, 5), date(2018, 8, 7), date(2018, 8, 20)])
@@ -110,6 +115,7 @@ def test_monthly_schedule_without_a_plan_for_the_year(env):
 
 def test_yearly_schedule_builds_the_year_just_closed(env):
     context = dg.build_schedule_context(scheduled_execution_time=scheduled_at(date(2019, 1, 15), 9))
-    request = yearly_report_schedule(context)
-    assert request.tags["gongkai/year"] == "2018" and request.run_key == "yearly:2018"
+    (request,) = yearly_report_schedule(context)
+    assert request.tags["gongkai/year"] == "2018" and request.run_key == "yearly:640521:2018"
+    assert request.partition_key == "640521"
     assert previous_month(date(2019, 1, 6)) == "2018-12"

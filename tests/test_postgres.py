@@ -17,7 +17,7 @@ import psycopg2
 import pytest
 from conftest import return_rows, write_xlsx
 
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
+from pipelines.build import build_division
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,11 +46,28 @@ def postgres():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run(as_postgres_user([pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "dagster",
-                                     "--no-sync"]), check=True, capture_output=True)
-    subprocess.run(as_postgres_user([pg_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"),
-                                     "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        as_postgres_user([pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "dagster", "--no-sync"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        as_postgres_user(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(data / "log"),
+                "-o",
+                f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -66,8 +83,10 @@ def postgres():
         con.close()
         yield port
     finally:
-        subprocess.run(as_postgres_user([pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            as_postgres_user([pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -75,24 +94,32 @@ def test_build_with_postgres_run_storage(postgres, tmp_path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(ROOT / "deploy" / "dagster-postgres.yaml", home / "dagster.yaml")
-    for key, value in {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(postgres),
-                       "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_DB": "dagster",
-                       "DAGSTER_HOME": str(home)}.items():
+    for key, value in {
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(postgres),
+        "DAGSTER_PG_USER": "dagster",
+        "DAGSTER_PG_PASSWORD": "",
+        "DAGSTER_PG_DB": "dagster",
+        "DAGSTER_HOME": str(home),
+    }.items():
         monkeypatch.setenv(key, value)
     data_dir = tmp_path / "data"
-    write_xlsx(data_dir / "raw" / "640521" / "returns" / "r.xlsx",
-               return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]))
+    write_xlsx(
+        data_dir / "raw" / "640521" / "returns" / "r.xlsx",
+        return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]),
+    )
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=make_resources(str(data_dir), "2018-12-31"),
-                                instance=instance)
+        result = build_division("640521", instance, data_dir=str(data_dir), as_of="2018-12-31")
         assert result.success
         assert instance.get_run_by_id(result.run_id).is_success
     con = psycopg2.connect(host="127.0.0.1", port=postgres, user="dagster", dbname="dagster")
     cur = con.cursor()
     cur.execute("SELECT count(*) FROM runs WHERE run_id = %s", (result.run_id,))
     assert cur.fetchone()[0] == 1
-    cur.execute("SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = 'ASSET_MATERIALIZATION'",
-                (result.run_id,))
+    cur.execute(
+        "SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = 'ASSET_MATERIALIZATION'",
+        (result.run_id,),
+    )
     assert cur.fetchone()[0] >= 20
     con.close()

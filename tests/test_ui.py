@@ -155,7 +155,7 @@ def test_run_launched_through_graphql_completes(dagster_dev):
 
     _, port, data_dir = dagster_dev
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    run_id = client.submit_job_execution("build_all")
+    run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"})
     status = wait_for(
         lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
         600,

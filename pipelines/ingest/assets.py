@@ -25,9 +25,10 @@ from pipelines.ingest.reader import (
     sha256_of,
     staging_columns,
 )
+from pipelines.partitions import DIVISIONS
 from pipelines.privacy import load_secret
 from pipelines.reference.assets import plan_catalogue, reference_rules, unit_registry
-from pipelines.reference.load import divisions, load_division, outcome_vocabulary, store_for
+from pipelines.reference.load import load_division, outcome_vocabulary, store_for
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
@@ -68,26 +69,25 @@ def _unreadable(path: Path, contract: Contract, division: str, display: str, why
                       stat.st_mtime, empty_rows(contract), rejects, 0, why)
 
 
-def read_source(settings: Settings, contract: Contract) -> list[FileResult]:
-    """Read every file of one source in every division."""
+def read_source(settings: Settings, contract: Contract, division: str) -> list[FileResult]:
+    """Read every file of one source in one division."""
     store = store_for(settings)
     secret = load_secret(settings.data_dir)
     vocabularies = {"outcomes": outcome_vocabulary(store)}
     results = []
-    for division in divisions(settings):
-        ref = load_division(store, division)
-        for path in source_files(settings, division, contract.source):
-            display = path.relative_to(settings.data_dir).as_posix()
-            if ref.registry is None:
-                results.append(_unreadable(
-                    path, contract, division, display,
-                    f"没有行政区划 {division} 的参考数据（reference/{division}/units.csv 单位名录）"))
-                continue
-            ctx = ReadContext(division, ref.registry, secret, vocabularies)
-            try:
-                results.append(read_file(path, contract, ctx, display))
-            except (OSError, FileRejected) as exc:
-                results.append(_unreadable(path, contract, division, display, str(exc)))
+    ref = load_division(store, division)
+    for path in source_files(settings, division, contract.source):
+        display = path.relative_to(settings.data_dir).as_posix()
+        if ref.registry is None:
+            results.append(_unreadable(
+                path, contract, division, display,
+                f"没有行政区划 {division} 的参考数据（reference/{division}/units.csv 单位名录）"))
+            continue
+        ctx = ReadContext(division, ref.registry, secret, vocabularies)
+        try:
+            results.append(read_file(path, contract, ctx, display))
+        except (OSError, FileRejected) as exc:
+            results.append(_unreadable(path, contract, division, display, str(exc)))
     return results
 
 
@@ -146,6 +146,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
 
     @dg.asset(
         name=f"raw_{contract.source}",
+        partitions_def=DIVISIONS,
         group_name=GROUP,
         kinds={"duckdb", "excel"},
         deps=[unit_registry, plan_catalogue, reference_rules],
@@ -154,7 +155,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
         settings = marts_db.settings()
-        results = read_source(settings, contract)
+        results = read_source(settings, contract, marts_db.division)
         with marts_db.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS staging")
             totals = stage_source(con, contract, results)
@@ -166,7 +167,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             f"导入 {totals['rows_loaded']} 行，被替代 {totals['rows_superseded']} 行，"
             f"隔离 {totals['rows_quarantined']} 行"
         )
-        return dg.MaterializeResult(metadata={**totals, "divisions": divisions(settings)})
+        return dg.MaterializeResult(metadata={**totals, "division": marts_db.division})
 
     return _ingest
 

@@ -12,6 +12,7 @@ import dagster as dg
 
 from pipelines.db import count_rows, run_sql
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
+from pipelines.partitions import DIVISIONS
 from pipelines.reference.assets import plan_catalogue, reference_rules, working_calendar
 from pipelines.reference.calendar import CalendarNotCovered
 from pipelines.resources import MartsDatabase
@@ -87,6 +88,7 @@ def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
     """The asset of one mart table."""
 
     @dg.asset(name=mart.name, group_name=GROUP, kinds={"duckdb"}, deps=list(mart.deps),
+              partitions_def=DIVISIONS,
               description=mart.description)
     def _mart(marts_db: MartsDatabase) -> dg.MaterializeResult:
         with marts_db.connect() as con:

@@ -12,8 +12,8 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.db import count_rows, run_sql, write_frame
+from pipelines.partitions import DIVISIONS
 from pipelines.reference.load import (
-    divisions,
     event_dates,
     load_calendar,
     load_division,
@@ -25,13 +25,14 @@ from pipelines.resources import MartsDatabase
 GROUP = "reference"
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"}, description="单位名录：规范名称、类型（部门/乡镇）和别名")
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
+          description="单位名录：规范名称、类型（部门/乡镇）和别名")
 def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """ref_units: one row per unit and division."""
     settings = marts_db.settings()
     store = store_for(settings)
     rows = []
-    for division in divisions(settings):
+    for division in [marts_db.division]:
         ref = load_division(store, division)
         if ref.registry is None:
             continue
@@ -51,14 +52,14 @@ def _target_row(division: str, year: int, task_code: str | None, target) -> dict
             "params": json.dumps(target.params, ensure_ascii=False, sort_keys=True)}
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[unit_registry],
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS, deps=[unit_registry],
           description="年度政务公开工作方案任务目录（由方案原文导入并经审核）")
 def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """plan_tasks, plan_task_units (task × responsible unit), plan_targets, plan_reporting."""
     settings = marts_db.settings()
     store = store_for(settings)
     tasks, task_units, targets, reporting = [], [], [], []
-    for division in divisions(settings):
+    for division in [marts_db.division]:
         for plan in load_division(store, division).plans:
             reporting.append({"division": division, "year": plan.year, "title": plan.title,
                               "due_day": plan.reporting_due_day,
@@ -100,7 +101,7 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=counts)
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"},
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
           description="工作日历：法定节假日与调休上班日（chinese-calendar + reference/calendar.csv）")
 def working_calendar(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """ref_calendar over every year the calendar knows, and the working-day SQL macros."""
@@ -116,7 +117,7 @@ def working_calendar(marts_db: MartsDatabase) -> dg.MaterializeResult:
                                           "last_day": str(frame["day"].iloc[-1])})
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"},
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
           description="规则参数：答复时限、主动公开时效、年报模板及办理结果用语、计划事件日期")
 def reference_rules(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """ref_request_rules, ref_timeliness, ref_templates, ref_outcomes, ref_events."""
@@ -126,8 +127,7 @@ def reference_rules(marts_db: MartsDatabase) -> dg.MaterializeResult:
     timeliness = read_csv_table(store.require("disclosure-timeliness.csv"))
     templates = read_csv_table(store.require("templates/templates.csv"))
     outcomes = read_csv_table(store.require("templates/outcomes.csv"))
-    events = pd.concat([event_dates(store, d) for d in divisions(settings)] or [pd.DataFrame()],
-                       ignore_index=True)
+    events = event_dates(store, marts_db.division)
     with marts_db.connect() as con:
         write_frame(con, "ref_request_rules", rules, [
             ("rule", "VARCHAR"), ("effective_from", "DATE"), ("effective_to", "DATE"),
