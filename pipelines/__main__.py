@@ -100,10 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import-plan", help="由方案原文生成计划目录草稿")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=import_plan)
-    from pipelines.reports.explain import add_arguments
-
     p = sub.add_parser("explain", help="查看年度统计表某个单元格的数值及其来源记录")
-    add_arguments(p)
+    p.add_argument("--division", required=True, help="区划代码，如 640521")
+    p.add_argument("--year", required=True, type=int, help="报告年度，如 2018")
+    p.add_argument("--row", required=True, help="行编码，如 3.3.4.c")
+    p.add_argument("--col", help="列编码（单列的表可省略，如 value、natural、review.total）")
+    p.add_argument("--table", help="表编码（2008 模板为 main；行编码只在一张表中出现时可省略）")
+    p.add_argument("--template", help="模板（2008、2019、2021；省略则为当年适用的模板）")
+    p.add_argument("--unit", help="单位名称或别名（省略则为全区划合计）")
+    p.add_argument("--limit", type=int, default=50, help="每类来源最多列出的记录数，0 为全部")
     p.set_defaults(func=explain)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -17,10 +17,14 @@ from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import ASSETS as MART_ASSETS
 from pipelines.publish import ASSETS as PUBLISH_ASSETS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
+from pipelines.reports.annual import ASSETS as ANNUAL_ASSETS
+from pipelines.reports.annual import CHECKS as ANNUAL_CHECKS
 from pipelines.resources import MartsDatabase
 
-ALL_ASSETS = [*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *PUBLISH_ASSETS]
-ALL_CHECKS = [*SANITY_CHECKS]
+ALL_ASSETS = [
+    *REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *ANNUAL_ASSETS, *PUBLISH_ASSETS,
+]
+ALL_CHECKS = [*SANITY_CHECKS, *ANNUAL_CHECKS]
 
 build_all = dg.define_asset_job(
     "build_all",

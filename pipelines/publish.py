@@ -8,11 +8,12 @@ from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import MART_ASSETS
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
+from pipelines.reports.annual import ASSETS as ANNUAL_ASSETS
 from pipelines.resources import MartsDatabase
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"}, partitions_def=DIVISIONS,
-          deps=[*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS],
+          deps=[*REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *ANNUAL_ASSETS],
           description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
 def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
     """Publish the staging database as ``marts/gongkai.duckdb``."""

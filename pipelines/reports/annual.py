@@ -1,0 +1,92 @@
+"""``annual_report``: the year-end statistics tables (政府信息公开工作年度报告), in the template of the year.
+
+For every division, every report year in the data and the division as a whole as well as
+each of its units, every cell of the template in force that year (docs/marts.md,
+docs/annual-report-templates.md). Templates are data (``reference/templates/*.json``,
+loaded and checked by ``templates.py``); the work is SQL in ``sql/``:
+
+1. ``annual_years``: report years per division and the template in force;
+2. ``annual_records``: every record placed in the years it counts in, with its attributes;
+3. ``annual_report_sources``: the lineage, one row per cell × contributing record;
+4. ``annual_report``: every cell, its value summed from its lineage.
+
+The identities of each table are a blocking check (``identities.py``).
+"""
+
+
+from pathlib import Path
+from string import Template
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.db import count_rows, write_frame
+from pipelines.marts.assets import MARTS_BY_NAME
+from pipelines.partitions import DIVISIONS
+from pipelines.reference.assets import reference_rules, unit_registry
+from pipelines.reference.load import store_for
+from pipelines.reports.identities import CHECKS as IDENTITY_CHECKS
+from pipelines.reports.templates import SPEC_TYPES, division_info, load_templates, spec_frames
+from pipelines.resources import MartsDatabase
+
+GROUP = "annual"
+SQL_DIR = Path(__file__).parent / "sql"
+MODELS = ("annual_years", "annual_records", "annual_report_sources", "annual_report")
+DIVISION_TYPES = [("division", "VARCHAR"), ("name", "VARCHAR"), ("short_prefix", "VARCHAR"),
+                  ("office", "VARCHAR"), ("whole_label", "VARCHAR")]
+
+
+def render_report_sql(name: str, **params: object) -> str:
+    """The SQL model ``reports/sql/<name>.sql`` with ``${param}`` placeholders filled in."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return Template(text).substitute({k: str(v) for k, v in params.items()})
+
+
+def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, division_rows: list[dict]) -> None:
+    """Write the template tables and run the models on a connection holding the marts."""
+    for table, frame in spec_frames(templates).items():
+        write_frame(con, table, frame, SPEC_TYPES[table])
+    write_frame(con, "ref_divisions", pd.DataFrame(division_rows, columns=[n for n, _ in DIVISION_TYPES]),
+                DIVISION_TYPES)
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    for model in MODELS:
+        con.execute(render_report_sql(model))
+
+
+@dg.asset(
+    group_name=GROUP,
+    kinds={"duckdb"},
+    partitions_def=DIVISIONS,
+    deps=[reference_rules, unit_registry,
+          *(MARTS_BY_NAME[n] for n in ("requests", "disclosures", "disclosure_channels", "activities",
+                                       "appeals", "facts"))],
+    description="政府信息公开工作年度报告统计表：各区划、各年度（按当年适用模板）全区划及各单位的每个单元格，"
+                "并附每个单元格的来源记录（annual_report_sources）",
+)
+def annual_report(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """annual_report and its lineage annual_report_sources, for every year and unit of the
+    division this run builds."""
+    settings = marts_db.settings()
+    store = store_for(settings)
+    templates = load_templates(store)
+    # Only this run's division: gongkai.duckdb is the union of the divisions' files.
+    division_rows = [division_info(store, marts_db.division)]
+    with marts_db.connect() as con:
+        build_annual_tables(con, templates, division_rows)
+        years = con.execute(
+            "SELECT division, list(year || '（' || template || '）' ORDER BY year) "
+            "FROM staging.annual_years GROUP BY division ORDER BY division").fetchall()
+        cells = count_rows(con, "annual_report")
+        lineage = count_rows(con, "annual_report_sources")
+    for division, listed in years:
+        context.log.info(f"{division} 年度统计表：{'、'.join(listed)}")
+    return dg.MaterializeResult(metadata={
+        "cells": cells,
+        "lineage_rows": lineage,
+        "years": {d: list(y) for d, y in years},
+    })
+
+
+ASSETS = [annual_report]
+CHECKS = list(IDENTITY_CHECKS)

@@ -1,0 +1,189 @@
+"""The arithmetic of the annual tables (sums of sub-rows, 1 + 2 = 3.7 + 4, total = sum of the
+applicant types, …) as a blocking asset check: a table that breaks one is not published.
+
+The identities are data in the template files; ``sql/identities.sql`` evaluates them for every
+(division, unit, year, template, table). ``broken_identities`` is public so that whoever
+exports a table (the leaders' pack) can refuse one that does not add up.
+"""
+
+
+from dataclasses import dataclass
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.resources import MartsDatabase
+
+CELL_COLUMNS = ("division", "unit", "year", "template", "table_code", "row_code", "col_code", "value")
+TOLERANCE = 1e-6
+NEGATION = {"=": "≠", ">=": "<"}
+
+
+@dataclass(frozen=True)
+class BrokenIdentity:
+    """One identity that does not hold in one column (or row) of one table."""
+
+    division: str
+    unit: str | None
+    unit_label: str
+    year: int
+    template: str
+    table_code: str
+    over: str
+    op: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    other_code: str
+    cells: tuple[tuple[str, str], ...]
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _number(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "空"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _message(r: dict, unit_label: str) -> str:
+    neg = NEGATION[r["op"]]
+    lhs_vals = "+".join(_number(v) for v in r["lhs_values"] or [])
+    rhs_vals = "+".join(_number(v) for v in r["rhs_values"] or [])
+    values = f"{lhs_vals}{neg}{rhs_vals}"
+    if r["problem"] == "missing":
+        values += "，有单元格缺失或为空"
+    where = f"{r['division']} {r['year']} {unit_label} {r['table_short']}"
+    if r["over"] == "rows":
+        cells = f"第{'+'.join(r['lhs_codes'])}行{neg}第{'+'.join(r['rhs_codes'])}行"
+        if r["other_code"] == "value":
+            return f"{where} {cells}（{values}）"
+        column = (f"{r['other_group']}·" if r["other_group"] else "") + r["other_label"]
+        return f"{where} {cells}（{column}列：{values}）"
+    cells = f"{'+'.join(r['lhs_labels'])}列{neg}{'+'.join(r['rhs_labels'])}列"
+    return f"{where} {cells}（第{r['other_code']}行：{values}）"
+
+
+def _unit(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _whole_labels(frame: pd.DataFrame) -> dict[str, str]:
+    from pipelines.reference.load import store_for
+    from pipelines.reports.templates import division_info
+    from pipelines.settings import load_settings
+
+    store = store_for(load_settings())
+    return {d: division_info(store, d)["whole_label"] for d in frame["division"].dropna().unique()}
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates: dict | None = None,
+                      tolerance: float = TOLERANCE) -> list[BrokenIdentity]:
+    """Every identity that does not hold in ``data``: an ``annual_report`` frame (any subset of
+    its rows, with at least ``CELL_COLUMNS``) or a connection holding the ``annual_report`` table.
+
+    The identities come from ``templates`` (``templates.load_templates``) if given, else from
+    the connection's ``ref_annual_identity_terms`` (what the build used), else from the
+    reference templates of ``GONGKAI_DATA_DIR``. An empty list means every table adds up.
+    """
+    from pipelines.reports.annual import render_report_sql
+    from pipelines.reports.templates import load_templates, spec_frames
+
+    is_frame = isinstance(data, pd.DataFrame)
+    con = duckdb.connect() if is_frame else data
+    registered: list[str] = []
+
+    def register(name: str, frame: pd.DataFrame) -> str:
+        con.register(name, frame)
+        registered.append(name)
+        return name
+
+    try:
+        if is_frame:
+            missing = [c for c in CELL_COLUMNS if c not in data.columns]
+            if missing:
+                raise ValueError(f"年报数据缺少列：{'、'.join(missing)}")
+            cells = register("_annual_cells", data[list(CELL_COLUMNS)].astype({"value": "float64"}))
+        else:
+            cells = "annual_report"
+        if templates is None and not is_frame and _has_table(con, "ref_annual_identity_terms"):
+            terms, columns = "ref_annual_identity_terms", "ref_annual_columns"
+        else:
+            if templates is None:
+                from pipelines.reference.load import store_for
+                from pipelines.settings import load_settings
+
+                templates = load_templates(store_for(load_settings()))
+            frames = spec_frames(templates)
+            terms = register("_annual_terms", frames["ref_annual_identity_terms"])
+            columns = register("_annual_columns", frames["ref_annual_columns"])
+        sql = render_report_sql("identities", cells=cells, terms=terms, columns=columns, tolerance=tolerance)
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        if is_frame and "unit_label" in data.columns:
+            labels = {(r.division, _unit(r.unit)): r.unit_label
+                      for r in data[["division", "unit", "unit_label"]].drop_duplicates().itertuples()}
+        elif not is_frame:
+            labels = dict(((d, u), lb) for d, u, lb in con.execute(
+                "SELECT DISTINCT division, unit, unit_label FROM annual_report").fetchall())
+        else:
+            labels = {}
+        wholes = _whole_labels(data) if is_frame and not labels else {}
+    finally:
+        for name in registered:
+            con.unregister(name)
+        if is_frame:
+            con.close()
+
+    broken = []
+    for r in rows:
+        unit = _unit(r["unit"])
+        label = labels.get((r["division"], unit)) or unit or wholes.get(r["division"]) or f"全{r['division']}"
+        codes = [*r["lhs_codes"], *r["rhs_codes"]]
+        cells_named = tuple((c, r["other_code"]) if r["over"] == "rows" else (r["other_code"], c)
+                            for c in codes)
+        broken.append(BrokenIdentity(
+            division=r["division"], unit=unit, unit_label=label, year=int(r["year"]), template=r["template"],
+            table_code=r["table_code"], over=r["over"], op=r["op"], lhs=tuple(r["lhs_codes"]),
+            rhs=tuple(r["rhs_codes"]), other_code=r["other_code"], cells=cells_named,
+            message=_message(r, label)))
+    return broken
+
+
+@dg.asset_check(
+    asset="annual_report",
+    name="annual_identities",
+    blocking=True,
+    description="年报统计表勾稽关系（各模板文件中的 identities）：每张表（区划 × 单位 × 年度）"
+                "逐列、逐行核对，不成立则不发布",
+)
+def annual_identities(context: dg.AssetCheckExecutionContext, marts_db: MartsDatabase) -> dg.AssetCheckResult:
+    """Blocking: every identity of every annual table holds; the metadata names broken cells."""
+    with marts_db.connect() as con:
+        broken = broken_identities(con)
+        tables = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT division, unit, year, template, table_code "
+            "FROM annual_report)").fetchone()[0]
+    for b in broken[:50]:
+        context.log.error(f"年报勾稽关系不成立：{b.message}")
+    return dg.AssetCheckResult(
+        passed=not broken,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "tables": tables,
+            "broken": len(broken),
+            "broken_cells": [b.message for b in broken[:200]],
+        },
+    )
+
+
+CHECKS = [annual_identities]

@@ -1,0 +1,42 @@
+-- Lineage of the annual tables: one row per cell × contributing record. A cell's source
+-- (ref_annual_cells) picks the records of its kind placed in the year by its date, and every
+-- condition of the cell (ref_annual_conditions) must hold. The division's cell (unit NULL)
+-- takes every record that counts for the division, a unit's cell that unit's own records.
+-- Cell values are sums over this table, so a figure and its records cannot disagree.
+CREATE OR REPLACE TABLE annual_report_sources AS
+WITH cells AS (
+    SELECT y.division, y.year, c.*
+    FROM staging.annual_years y
+    JOIN ref_annual_cells c ON c.template = y.template AND c.kind = 'data'
+),
+matched AS (
+    SELECT c.division, c.year, c.template, c.table_code, c.row_code, c.col_code,
+           c.lineage_source AS source, r.record_id, r.record_unit, r.for_division,
+           CASE WHEN c.measure = 'count' THEN 1.0 ELSE r.nums[c.measure] * c.scale END AS amount
+    FROM cells c
+    JOIN staging.annual_records r
+        ON r.division = c.division AND r.year = c.year AND r.source = c.source AND r.year_by = c.year_by
+    WHERE NOT EXISTS (
+        SELECT 1 FROM ref_annual_conditions k
+        WHERE k.template = c.template AND k.table_code = c.table_code
+          AND k.row_code = c.row_code AND k.col_code = c.col_code
+          AND coalesce(list_contains(k.vals, r.attrs[k.attr]), false) = k.negate
+    )
+),
+-- A sum (fees, trainees) lists only the records that add something to it; a fact reported
+-- as 0 is kept, as the record that the unit did report.
+kept AS (
+    SELECT * FROM matched WHERE amount IS NOT NULL AND (amount <> 0 OR source = 'facts')
+),
+scoped AS (
+    SELECT *, NULL::VARCHAR AS unit FROM kept WHERE for_division
+    UNION ALL BY NAME
+    SELECT *, record_unit AS unit FROM kept
+)
+-- An item on two "other" channels is one record of its cell: count it once.
+SELECT division, unit, year, template, table_code, row_code, col_code, source,
+       record_id, record_unit, max(amount) AS amount
+FROM scoped
+GROUP BY division, unit, year, template, table_code, row_code, col_code, source, record_id, record_unit
+ORDER BY division, year, unit NULLS FIRST, template, table_code, row_code, col_code, source,
+         record_unit, record_id;
