@@ -16,13 +16,16 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_LINK_MODE := copy
 
-.PHONY: setup demo build test lint ui clean help
+LAB_PORT ?= 8888
+
+.PHONY: setup system demo build test lint ui lab clean help
 
 help:
 	@echo "make demo   生成演示数据并构建全部数据集市"
 	@echo "make test   安装环境并运行测试"
 	@echo "make build  用 data/raw 中的真实文件构建（GONGKAI_AS_OF 默认今天）"
 	@echo "make ui     启动 Dagster 界面和守护进程（http://127.0.0.1:3000）"
+	@echo "make lab    启动 JupyterLab 分析笔记本（http://127.0.0.1:8888，项目环境内核）"
 	@echo "make lint   ruff 检查"
 
 $(UV):
@@ -36,7 +39,12 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 setup: $(VENV)/.synced
 
-demo: setup
+# Chromium and CJK fonts for the PNG charts and the UI test (Debian packages; as root with
+# apt this installs them, elsewhere it says what to install and the rest still works).
+system:
+	@bash scripts/install-system-deps.sh
+
+demo: setup system
 	GONGKAI_DATA_DIR=$(DATA_DIR) $(PY) -m pipelines demo-data
 	GONGKAI_DATA_DIR=$(DATA_DIR) GONGKAI_AS_OF=$(DEMO_AS_OF) $(PY) -m pipelines build
 	@echo
@@ -47,7 +55,7 @@ demo: setup
 build: setup
 	GONGKAI_DATA_DIR=$(DATA_DIR) $(PY) -m pipelines build
 
-test: setup
+test: setup system
 	$(PY) -m pytest
 
 lint: setup
@@ -57,6 +65,12 @@ ui: setup
 	@mkdir -p .dagster
 	@cp $(DAGSTER_YAML) .dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster GONGKAI_DATA_DIR=$(DATA_DIR) $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+
+lab: setup
+	$(PY) -m pipelines.analysis.kernel
+	GONGKAI_DATA_DIR=$(DATA_DIR) $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir=$(CURDIR)/notebooks --MappingKernelManager.default_kernel_name=gongkai \
+		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

@@ -37,7 +37,7 @@ def build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with _instance() as instance:
         results = build_everything(
-            settings, instance, tags={"gongkai/trigger": "cli"},
+            settings, instance, tags={"gongkai/trigger": "cli"}, notebooks=True,
             # Step starts, successes and the assets' own summaries; DEBUG events are for the UI.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )

@@ -6,7 +6,7 @@ and publish.
 
 import dagster as dg
 
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, NOTEBOOKS, make_resources
 from pipelines.partitions import ensure_partitions
 from pipelines.reference.load import divisions
 from pipelines.settings import Settings
@@ -14,11 +14,13 @@ from pipelines.settings import Settings
 
 def build_division(division: str, instance: dg.DagsterInstance, data_dir: str | None = None,
                    as_of: str | None = None, run_config: dict | None = None,
-                   tags: dict | None = None, selection=None) -> dg.ExecuteInProcessResult:
-    """Materialize every asset (or ``selection``) of one division's partition."""
+                   tags: dict | None = None, selection=None,
+                   notebooks: bool = False) -> dg.ExecuteInProcessResult:
+    """Materialize every asset (or ``selection``) of one division's partition, with the
+    headless notebooks if ``notebooks``."""
     ensure_partitions(instance, [division])
     return dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
+        [*ALL_ASSETS, *ALL_CHECKS, *(NOTEBOOKS if notebooks else [])],
         resources=make_resources(data_dir, as_of),
         instance=instance,
         partition_key=division,

@@ -15,16 +15,22 @@ from pipelines.checks.sanity import CHECKS as SANITY_CHECKS
 from pipelines.checks.sanity import GreatExpectations
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import ASSETS as MART_ASSETS
+from pipelines.notebooks import ASSETS as NOTEBOOK_ASSETS
 from pipelines.publish import ASSETS as PUBLISH_ASSETS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
 from pipelines.reports.annual import ASSETS as ANNUAL_ASSETS
 from pipelines.reports.annual import CHECKS as ANNUAL_CHECKS
+from pipelines.reports.pack import ASSETS as PACK_ASSETS
 from pipelines.resources import MartsDatabase
 
 ALL_ASSETS = [
     *REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *ANNUAL_ASSETS, *PUBLISH_ASSETS,
+    *PACK_ASSETS,
 ]
 ALL_CHECKS = [*SANITY_CHECKS, *ANNUAL_CHECKS]
+# The analysts' notebooks, executed headless (~40 s a division): in the UI, the schedules and
+# `python -m pipelines build`, but not in every test build.
+NOTEBOOKS = [*NOTEBOOK_ASSETS]
 
 build_all = dg.define_asset_job(
     "build_all",
@@ -40,7 +46,7 @@ def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dic
 
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=[*ALL_ASSETS, *NOTEBOOKS],
     asset_checks=ALL_CHECKS,
     jobs=[build_all, *AUTOMATION_JOBS],
     schedules=SCHEDULES,

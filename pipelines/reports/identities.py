@@ -50,21 +50,26 @@ def _number(value: float | None) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def _values(values) -> list:
+    return [] if values is None else list(values)
+
+
 def _message(r: dict, unit_label: str) -> str:
     neg = NEGATION[r["op"]]
-    lhs_vals = "+".join(_number(v) for v in r["lhs_values"] or [])
-    rhs_vals = "+".join(_number(v) for v in r["rhs_values"] or [])
+    # DuckDB hands lists back as numpy arrays, whose truth value is ambiguous.
+    lhs_vals = "+".join(_number(v) for v in _values(r["lhs_values"]))
+    rhs_vals = "+".join(_number(v) for v in _values(r["rhs_values"]))
     values = f"{lhs_vals}{neg}{rhs_vals}"
     if r["problem"] == "missing":
         values += "，有单元格缺失或为空"
     where = f"{r['division']} {r['year']} {unit_label} {r['table_short']}"
     if r["over"] == "rows":
-        cells = f"第{'+'.join(r['lhs_codes'])}行{neg}第{'+'.join(r['rhs_codes'])}行"
+        cells = f"第{'+'.join(_values(r['lhs_codes']))}行{neg}第{'+'.join(_values(r['rhs_codes']))}行"
         if r["other_code"] == "value":
             return f"{where} {cells}（{values}）"
         column = (f"{r['other_group']}·" if r["other_group"] else "") + r["other_label"]
         return f"{where} {cells}（{column}列：{values}）"
-    cells = f"{'+'.join(r['lhs_labels'])}列{neg}{'+'.join(r['rhs_labels'])}列"
+    cells = f"{'+'.join(_values(r['lhs_labels']))}列{neg}{'+'.join(_values(r['rhs_labels']))}列"
     return f"{where} {cells}（第{r['other_code']}行：{values}）"
 
 
@@ -148,13 +153,13 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
     for r in rows:
         unit = _unit(r["unit"])
         label = labels.get((r["division"], unit)) or unit or wholes.get(r["division"]) or f"全{r['division']}"
-        codes = [*r["lhs_codes"], *r["rhs_codes"]]
+        codes = [*_values(r["lhs_codes"]), *_values(r["rhs_codes"])]
         cells_named = tuple((c, r["other_code"]) if r["over"] == "rows" else (r["other_code"], c)
                             for c in codes)
         broken.append(BrokenIdentity(
             division=r["division"], unit=unit, unit_label=label, year=int(r["year"]), template=r["template"],
-            table_code=r["table_code"], over=r["over"], op=r["op"], lhs=tuple(r["lhs_codes"]),
-            rhs=tuple(r["rhs_codes"]), other_code=r["other_code"], cells=cells_named,
+            table_code=r["table_code"], over=r["over"], op=r["op"], lhs=tuple(_values(r["lhs_codes"])),
+            rhs=tuple(_values(r["rhs_codes"])), other_code=r["other_code"], cells=cells_named,
             message=_message(r, label)))
     return broken
 
