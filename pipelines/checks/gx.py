@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -153,15 +154,49 @@ class GxRunner:
         )
         outcome = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
         validation = next(iter(outcome.run_results.values()))
-        self._make_offline()
         title = raw.get("meta", {}).get("gongkai", {}).get("title", name)
-        return SuiteResult(
+        result = SuiteResult(
             suite=name,
             title=title,
             success=bool(validation.success),
             evaluated=len(validation.results),
             failures=[_describe(r) for r in validation.results if not r.success],
         )
+        self._make_offline()
+        self._write_index(result)
+        return result
+
+    def _write_index(self, result: SuiteResult) -> None:
+        # GX's index lists results through JavaScript fed from CDNs, so offline it is empty.
+        # Our own index is plain HTML: every suite's latest verdict and a link to its page.
+        latest_file = self.docs_dir / "gongkai-latest.json"
+        latest = json.loads(latest_file.read_text(encoding="utf-8")) if latest_file.exists() else {}
+        pages = sorted((self.docs_dir / "validations" / result.suite).rglob("*.html"))
+        latest[result.suite] = {
+            "title": result.title, "success": result.success, "evaluated": result.evaluated,
+            "failed": len(result.failures), "failures": [f["说明"] for f in result.failures],
+            "page": pages[-1].relative_to(self.docs_dir).as_posix() if pages else None,
+            "time": pages[-1].parent.name if pages else None,
+        }
+        latest_file.write_text(json.dumps(latest, ensure_ascii=False, indent=1), encoding="utf-8")
+        rows = []
+        for suite, info in sorted(latest.items()):
+            verdict = ('<span class="text-success">通过</span>' if info["success"]
+                       else '<span class="text-danger">未通过</span>')
+            link = f'<a href="{info["page"]}">{info["time"]}</a>' if info["page"] else "—"
+            failed = "；".join(html_escape(f) for f in info["failures"]) or "—"
+            rows.append(f'<tr><td>{html_escape(info["title"])}</td><td><a href="expectations/{suite}.html">'
+                        f"{suite}</a></td><td>{verdict}</td><td>{info['evaluated']}</td>"
+                        f"<td>{info['failed']}</td><td>{failed}</td><td>{link}</td></tr>")
+        page = (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            "<title>数据质量检查结果（Data Docs）</title>" + _OFFLINE_CSS + "</head><body>"
+            "<h1>数据质量检查结果</h1><p>每个数据集市的 great-expectations 健全性检查套件的最近一次结果；"
+            "未通过的套件会阻断下游资产与发布。</p><table><tr><th>数据集市</th><th>套件</th><th>结果</th>"
+            "<th>检查项</th><th>未通过</th><th>未通过的检查</th><th>最近一次验证</th></tr>"
+            + "".join(rows) + "</table></body></html>"
+        )
+        (self.docs_dir / "index.html").write_text(page, encoding="utf-8")
 
     def _make_offline(self) -> None:
         # GX's pages pull Bootstrap, jQuery and fonts from CDNs. Offline those requests hang
