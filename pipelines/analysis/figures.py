@@ -10,28 +10,25 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.reports.charts import BAD, GOOD, HEIGHT, LOOK, NEUTRAL, PALETTE, PRIMARY, TASK_STATES, WARN
-
-
-def _figure(title: str, height: int = HEIGHT) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=LOOK, title={"text": title}, height=height)
-    return fig
-
-
-def _empty(fig: go.Figure, note: str = "本年度无数据") -> go.Figure:
-    fig.add_annotation(text=note, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 20, "color": NEUTRAL})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+from pipelines.reports.charts import (
+    BAD,
+    GOOD,
+    HEIGHT,
+    NEUTRAL,
+    PALETTE,
+    PRIMARY,
+    TASK_STATES,
+    WARN,
+    mark_empty,
+    new_figure,
+)
 
 
 def burndown(df: pd.DataFrame) -> go.Figure:
     """Pairs due so far against pairs done so far, month by month (progress.burndown)."""
-    fig = _figure("有明确时限的任务：累计到期与累计完成（任务×责任单位）")
+    fig = new_figure("有明确时限的任务：累计到期与累计完成（任务×责任单位）")
     if df.empty or not df["due_cum"].any():
-        return _empty(fig, "本年度方案没有明确完成时限的任务")
+        return mark_empty(fig, "本年度方案没有明确完成时限的任务")
     months = list(df["month_label"])
     fig.add_bar(x=months, y=df["open_due"], name="到期未完成", marker_color=BAD, opacity=0.75,
                 hovertemplate="%{x}底到期未完成：%{y} 项<extra></extra>")
@@ -48,9 +45,9 @@ def burndown(df: pd.DataFrame) -> go.Figure:
 
 def states_by_unit(df: pd.DataFrame) -> go.Figure:
     """Each unit's pairs stacked by state, most overdue at the top (progress.states_by_unit)."""
-    fig = _figure("各单位任务完成情况（任务×责任单位）", height=max(HEIGHT, 150 + 22 * len(df)))
+    fig = new_figure("各单位任务完成情况（任务×责任单位）", height=max(HEIGHT, 150 + 22 * len(df)))
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     units = list(df["unit"])[::-1]
     for state, (label, color) in TASK_STATES.items():
         if state not in df or not df[state].any():
@@ -67,9 +64,9 @@ def state_heatmap(df: pd.DataFrame) -> go.Figure:
     """Unit × task grid coloured by state; blank where the unit is not responsible (progress.task_states)."""
     units = list(dict.fromkeys(df["unit"]))
     tasks = list(dict.fromkeys(df["task_code"]))
-    fig = _figure("单位×任务状态分布", height=max(HEIGHT, 160 + 20 * len(units)))
+    fig = new_figure("单位×任务状态分布", height=max(HEIGHT, 160 + 20 * len(units)))
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     states = [s for s in TASK_STATES if s in set(df["state"])]
     index = {s: i for i, s in enumerate(states)}
     grid = df.assign(z=df["state"].map(index)).pivot(index="unit", columns="task_code", values="z")
@@ -98,9 +95,9 @@ def state_heatmap(df: pd.DataFrame) -> go.Figure:
 def timeliness_by_rule(df: pd.DataFrame) -> go.Figure:
     """Items on time and late under each timeliness rule (disclosures.timeliness)."""
     df = df[df["items"] > 0]
-    fig = _figure("主动公开时效（按时效规则）", height=max(HEIGHT, 160 + 60 * len(df)))
+    fig = new_figure("主动公开时效（按时效规则）", height=max(HEIGHT, 160 + 60 * len(df)))
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     rules = list(df["rule_label"])[::-1]
     fig.add_bar(x=list(df["timely"])[::-1], y=rules, orientation="h", name="按时公开", marker_color=GOOD,
                 hovertemplate="%{y}<br>按时公开：%{x} 条<extra></extra>")
@@ -115,9 +112,9 @@ def timeliness_by_rule(df: pd.DataFrame) -> go.Figure:
 
 def deadline_margin(df: pd.DataFrame) -> go.Figure:
     """Publication date minus deadline per item, one box per rule (disclosures.deadline_margin)."""
-    fig = _figure("发布日期与公开期限之差（天，负数为提前）")
+    fig = new_figure("发布日期与公开期限之差（天，负数为提前）")
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     for i, (rule, part) in enumerate(df.groupby("rule_label", sort=False)):
         fig.add_box(x=part["days_late"], name=rule, marker_color=PALETTE[i % len(PALETTE)],
                     boxpoints="outliers", orientation="h", customdata=part[["index_no", "unit"]].values,
@@ -133,9 +130,9 @@ def deadline_margin(df: pd.DataFrame) -> go.Figure:
 def key_domain_coverage(df: pd.DataFrame, domains: list[str]) -> go.Figure:
     """Items per unit × key domain, zeros shown blank-white (disclosures.key_domain_coverage)."""
     units = list(dict.fromkeys(df["unit"]))
-    fig = _figure("重点领域信息公开覆盖（单位×领域，条）", height=max(HEIGHT, 160 + 20 * len(units)))
+    fig = new_figure("重点领域信息公开覆盖（单位×领域，条）", height=max(HEIGHT, 160 + 20 * len(units)))
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     grid = df.pivot(index="unit", columns="domain", values="items").reindex(index=units, columns=domains)
     # Zero stays white, so a unit with nothing in a domain stands out.
     scale = [[0, "#ffffff"], [0.0001, "#dbe8f5"], [1, PRIMARY]]
@@ -149,9 +146,9 @@ def key_domain_coverage(df: pd.DataFrame, domains: list[str]) -> go.Figure:
 
 def applicant_types(df: pd.DataFrame) -> go.Figure:
     """Requests by applicant type, stacked by channel (requests.applicant_types)."""
-    fig = _figure("依申请公开申请人类型与申请方式")
+    fig = new_figure("依申请公开申请人类型与申请方式")
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     types = list(dict.fromkeys(df["applicant_type"]))
     for i, (channel, part) in enumerate(df.groupby("channel", sort=True)):
         counts = part.set_index("applicant_type")["requests"].reindex(types, fill_value=0)
@@ -165,10 +162,10 @@ def applicant_types(df: pd.DataFrame) -> go.Figure:
 
 def annual_change(df: pd.DataFrame) -> go.Figure:
     """This year against last year for the annual table's rows that changed most (yearend.changes)."""
-    fig = _figure("年度报告统计数据与上年对比（变化最大的项目）", height=max(HEIGHT, 160 + 34 * len(df)))
+    fig = new_figure("年度报告统计数据与上年对比（变化最大的项目）", height=max(HEIGHT, 160 + 34 * len(df)))
     if df.empty:
         fig.update_layout(height=260)
-        return _empty(fig, "没有可比的上年数据")
+        return mark_empty(fig, "没有可比的上年数据")
     labels = list(df["label"])[::-1]
     colors = [GOOD if c > 0 else (WARN if c < 0 else NEUTRAL) for c in df["change"]][::-1]
     fig.add_bar(x=list(df["change"])[::-1], y=labels, orientation="h", marker_color=colors, name="增减",

@@ -71,13 +71,15 @@ LOOK = go.layout.Template(
 WIDTH, HEIGHT = 1000, 480
 
 
-def _figure(title: str, height: int = HEIGHT) -> go.Figure:
+def new_figure(title: str, height: int = HEIGHT) -> go.Figure:
+    """An empty figure in the pack's look, with its Chinese title."""
     fig = go.Figure()
     fig.update_layout(template=LOOK, title={"text": title}, height=height, width=None)
     return fig
 
 
-def _empty(fig: go.Figure, note: str = "本年度无数据") -> go.Figure:
+def mark_empty(fig: go.Figure, note: str = "本年度无数据") -> go.Figure:
+    """Say so on a figure that has nothing to show, instead of blank axes."""
     fig.add_annotation(text=note, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 20, "color": NEUTRAL})
     fig.update_xaxes(visible=False)
@@ -117,13 +119,13 @@ def disclosures_by_month(disclosures: pd.DataFrame, year: int | None = None) -> 
     """Items published per month (``disclosures`` rows: ``index_no``, ``published_on``).
 
     With ``year`` the axis shows all twelve months of that year and ignores other years."""
-    fig = _figure("主动公开信息数量（按月）")
+    fig = new_figure("主动公开信息数量（按月）")
     df = disclosures.assign(published_on=_as_dates(disclosures["published_on"])).dropna(
         subset=["published_on"])
     if year is not None:
         df = df[df["published_on"].dt.year == year]
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     if year is not None:
         df = df.assign(month=df["published_on"].dt.month.map(lambda m: f"{m}月"))
     else:
@@ -145,9 +147,9 @@ def disclosures_by_category(disclosures: pd.DataFrame, top: int = 15) -> go.Figu
               .sort_values(ascending=False))
     if len(counts) > top:
         counts = pd.concat([counts.iloc[:top], pd.Series({"其余类别": counts.iloc[top:].sum()})])
-    fig = _figure("主动公开信息数量（按类别）", height=max(HEIGHT, 120 + 28 * len(counts)))
+    fig = new_figure("主动公开信息数量（按类别）", height=max(HEIGHT, 120 + 28 * len(counts)))
     if counts.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     counts = counts.iloc[::-1]  # largest at the top of a horizontal bar chart
     fig.add_bar(x=counts.values, y=list(counts.index), orientation="h", marker_color=PRIMARY,
                 text=counts.values, textposition="outside", cliponaxis=False, name="公开信息条数",
@@ -161,11 +163,11 @@ def disclosures_by_channel(channels: pd.DataFrame) -> go.Figure:
     """Distinct items per channel (``disclosure_channels`` rows: ``index_no``, ``channel``).
 
     One item published on several channels counts once on each."""
-    fig = _figure("主动公开信息数量（按公开渠道）")
+    fig = new_figure("主动公开信息数量（按公开渠道）")
     counts = (channels.dropna(subset=["channel"]).groupby("channel")["index_no"].nunique()
               .sort_values(ascending=False))
     if counts.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     fig.add_bar(x=list(counts.index), y=counts.values, marker_color=PALETTE[2], text=counts.values,
                 textposition="outside", cliponaxis=False, name="公开信息条数",
                 hovertemplate="%{x}：%{y} 条<extra></extra>")
@@ -176,9 +178,9 @@ def disclosures_by_channel(channels: pd.DataFrame) -> go.Figure:
 
 def requests_funnel(requests: pd.DataFrame) -> go.Figure:
     """Requests received → answered → answered on time (``requests`` rows: ``state``)."""
-    fig = _figure("依申请公开办理情况")
+    fig = new_figure("依申请公开办理情况")
     if requests.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     state = requests["state"]
     answered = state.isin(["answered_on_time", "answered_late"])
     stages = ["收到申请", "已答复", "按时答复"]
@@ -194,9 +196,9 @@ def requests_funnel(requests: pd.DataFrame) -> go.Figure:
 def requests_outcomes(requests: pd.DataFrame) -> go.Figure:
     """Requests by 办理结果 (``requests`` rows: ``outcome``; none yet = 尚未办结)."""
     outcomes = requests["outcome"].fillna("尚未办结").value_counts().sort_values()
-    fig = _figure("依申请公开办理结果", height=max(HEIGHT, 120 + 30 * len(outcomes)))
+    fig = new_figure("依申请公开办理结果", height=max(HEIGHT, 120 + 30 * len(outcomes)))
     if outcomes.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     labels = [_short(o, 26) for o in outcomes.index]
     fig.add_bar(x=outcomes.values, y=labels, orientation="h", marker_color=PALETTE[3], text=outcomes.values,
                 textposition="outside", cliponaxis=False, name="申请件数", customdata=list(outcomes.index),
@@ -208,10 +210,10 @@ def requests_outcomes(requests: pd.DataFrame) -> go.Figure:
 
 def requests_timeliness(requests: pd.DataFrame) -> go.Figure:
     """Requests by timeliness: on time, late, open, open and overdue (``requests``: ``state``)."""
-    fig = _figure("依申请公开答复时效")
+    fig = new_figure("依申请公开答复时效")
     counts = requests["state"].value_counts()
     if counts.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     states = [s for s in REQUEST_STATES if counts.get(s, 0)]
     fig.add_trace(go.Pie(labels=[REQUEST_STATES[s][0] for s in states],
                          values=[int(counts[s]) for s in states],
@@ -233,11 +235,11 @@ def requests_working_days(requests: pd.DataFrame) -> go.Figure:
     ``working_days_between(clock_start_on, due_on)`` in the marts), optionally
     ``final_limit_days`` (the same to ``final_due_on``, drawn where a request was extended).
     Open requests count to the as-of date."""
-    fig = _figure("依申请公开办理用时与法定期限")
+    fig = new_figure("依申请公开办理用时与法定期限")
     df = requests.assign(received_on=_as_dates(requests["received_on"])).dropna(
         subset=["received_on", "working_days"]).sort_values("received_on")
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     for state, (label, color) in REQUEST_STATES.items():
         part = df[df["state"] == state]
         if part.empty:
@@ -272,10 +274,10 @@ def task_states_by_section(task_status: pd.DataFrame, section_labels: Mapping[st
     df = task_status.dropna(subset=["section"])
     sections = sorted(df["section"].unique(), key=_code_key)
     labels = {s: (section_labels or {}).get(s) or f"第{s}部分" for s in sections}
-    fig = _figure("工作任务完成情况（按方案部分，任务×责任单位）",
+    fig = new_figure("工作任务完成情况（按方案部分，任务×责任单位）",
                   height=max(HEIGHT, 150 + 42 * len(sections)))
     if df.empty:
-        return _empty(fig)
+        return mark_empty(fig)
     counts = df.groupby(["section", "state"]).size()
     y = [_short(labels[s], 24) for s in sections][::-1]
     for state, (label, color) in TASK_STATES.items():
@@ -303,9 +305,9 @@ def plan_metrics_status(plan_metrics: pd.DataFrame) -> go.Figure:
 
     ``plan_metrics`` rows: ``task_code``, ``description``, ``target``, ``actual``, ``passed``."""
     n = len(plan_metrics)
-    fig = _figure("方案量化指标达标情况", height=max(HEIGHT, 140 + 40 * n))
+    fig = new_figure("方案量化指标达标情况", height=max(HEIGHT, 140 + 40 * n))
     if not n:
-        return _empty(fig, "本年度方案无量化指标")
+        return mark_empty(fig, "本年度方案无量化指标")
     df = plan_metrics.iloc[::-1]
     y = [metric_label(t, d) for t, d in zip(df["task_code"], df["description"], strict=True)]
     passed = [None if pd.isna(p) else bool(p) for p in df["passed"]]
@@ -334,9 +336,9 @@ def returns_by_month(returns: pd.DataFrame) -> go.Figure:
 
     ``returns`` rows: ``unit``, ``period`` (``YYYY-MM``), ``result`` (``on_time``, ``late``,
     ``missing``)."""
-    fig = _figure("进展情况按月报送情况")
+    fig = new_figure("进展情况按月报送情况")
     if returns.empty:
-        return _empty(fig, "本年度无到期的月度报送")
+        return mark_empty(fig, "本年度无到期的月度报送")
     periods = sorted(returns["period"].unique())
     one_year = len({p[:4] for p in periods}) == 1
     labels = [f"{int(p[5:7])}月" if one_year else f"{int(p[:4])}年{int(p[5:7])}月" for p in periods]
@@ -369,7 +371,7 @@ def yearly_comparison(figures: pd.DataFrame) -> go.Figure:
     df = figures.dropna(subset=["value"])
     labels = list(dict.fromkeys(df["label"]))
     if df.empty:
-        return _empty(_figure("主要指标年度对比"))
+        return mark_empty(new_figure("主要指标年度对比"))
     years = [f"{y}年" for y in sorted(df["year"].unique())]
     fig = make_subplots(rows=1, cols=len(labels), subplot_titles=labels, horizontal_spacing=0.07)
     fig.update_layout(template=LOOK, title={"text": "主要指标年度对比"}, height=HEIGHT, showlegend=False)
