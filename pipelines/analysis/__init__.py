@@ -48,6 +48,11 @@ def open_marts(data_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConn
     return duckdb.connect(str(path), read_only=True)
 
 
+def division_year_frame(con: duckdb.DuckDBPyConnection, sql: str, division: str, year: int):
+    """Run a query with ``$division`` and ``$year`` parameters; the result as a DataFrame."""
+    return con.execute(sql, {"division": division, "year": year}).df()
+
+
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the marts have ``table`` (in the main schema)."""
     return bool(con.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.analysis import division_year_frame
 from pipelines.analysis.display import KeyFigure, KeyFigures
 
 # The plan's key domains (2018 plan, section 二) and the disclosure categories they publish
@@ -39,10 +40,6 @@ _ITEMS = """
     )"""
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, division: str, year: int) -> pd.DataFrame:
-    return con.execute(sql, {"division": division, "year": year}).df()
-
-
 def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigures:
     """Items published in the year, how many on time, and by how many units and categories."""
     row = con.execute(f"""
@@ -67,12 +64,13 @@ def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigu
 
 def items(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """``disclosures`` rows first published in the year (the rows the charts aggregate)."""
-    return _frame(con, f"WITH {_ITEMS} SELECT * FROM items ORDER BY published_on, index_no", division, year)
+    sql = f"WITH {_ITEMS} SELECT * FROM items ORDER BY published_on, index_no"
+    return division_year_frame(con, sql, division, year)
 
 
 def channel_rows(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """``disclosure_channels`` rows published in the year: an item counts once per channel."""
-    return _frame(con, """
+    return division_year_frame(con, """
         SELECT * FROM disclosure_channels WHERE division = $division AND year(published_on) = $year
         ORDER BY index_no, channel
     """, division, year)
@@ -80,7 +78,7 @@ def channel_rows(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd
 
 def by_category(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items, publishing units and timeliness per category, largest first."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}
         SELECT category, count(*) AS items, count(DISTINCT unit) AS units_publishing,
                count(*) FILTER (WHERE timely) AS timely, count(*) FILTER (WHERE NOT timely) AS late,
@@ -91,7 +89,7 @@ def by_category(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.
 
 def timeliness(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items on time and late under each timeliness rule, with the rule's legal basis."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}, {_RULES}
         SELECT r.rule_label, count(i.index_no) AS items,
                count(i.index_no) FILTER (WHERE i.timely) AS timely,
@@ -107,7 +105,7 @@ def timeliness(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.D
 def deadline_margin(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Every item's publication date against its deadline: ``days_late`` in calendar days
     (negative: published that many days before the deadline)."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}, {_RULES}
         SELECT i.index_no, i.unit, i.category, r.rule_label, i.formed_on, i.deadline_on, i.published_on,
                i.published_on - i.deadline_on AS days_late, i.timely
@@ -118,7 +116,7 @@ def deadline_margin(con: duckdb.DuckDBPyConnection, division: str, year: int) ->
 
 def late_items(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items published after their deadline, latest first."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}, {_RULES}
         SELECT i.index_no, i.unit, i.title, i.category, r.rule_label, i.formed_on, i.deadline_on,
                i.published_on, i.published_on - i.deadline_on AS days_late
@@ -135,7 +133,7 @@ def _domains_sql() -> str:
 
 def key_domains(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Each key domain of the plan: items, publishing units, timeliness, first and last item."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}, {_domains_sql()}
         SELECT d.domain, d.plan_ref, count(i.index_no) AS items, count(DISTINCT i.unit) AS units_publishing,
                count(i.index_no) FILTER (WHERE i.timely) / nullif(count(i.index_no), 0) AS on_time_rate,
@@ -148,7 +146,7 @@ def key_domains(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.
 def key_domain_coverage(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items per unit × key domain, every registered unit included (0 where none), units in
     the registry's order."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_ITEMS}, {_domains_sql()},
         units AS (SELECT unit, kind AS unit_kind, rowid AS unit_ord FROM ref_units WHERE division = $division)
         SELECT u.unit, u.unit_kind, d.domain, count(i.index_no) AS items

@@ -12,17 +12,13 @@ import os
 import duckdb
 import pandas as pd
 
-from pipelines.analysis import data_dir_of
+from pipelines.analysis import data_dir_of, division_year_frame
 from pipelines.analysis.display import KeyFigure, KeyFigures
 from pipelines.reference.store import ReferenceStore
 from pipelines.reports.charts import TASK_STATES
 
 NUMERALS = "一二三四五六七八九十"
 STATE_ORDER = list(TASK_STATES)
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, division: str, year: int) -> pd.DataFrame:
-    return con.execute(sql, {"division": division, "year": year}).df()
 
 
 def _label_states(df: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +86,7 @@ def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigu
 def task_states(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Every ``task_status`` row of the year (task × responsible unit), with the task's section
     and title and the unit's kind: the rows the leaders' charts take, plus labels."""
-    df = _frame(con, """
+    df = division_year_frame(con, """
         SELECT s.*, t.section, t.title, t.title AS task_title, u.kind AS unit_kind
         FROM task_status s
         JOIN plan_tasks t USING (division, year, task_code)
@@ -124,7 +120,8 @@ def _state_counts(group_by: str, order_by: str) -> str:
 def states_by_section(con: duckdb.DuckDBPyConnection, division: str, year: int,
                       data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Task × unit pairs by state, one row per section of the plan."""
-    df = _frame(con, _state_counts("t.section", "try_cast(section AS INTEGER), section"), division, year)
+    sql = _state_counts("t.section", "try_cast(section AS INTEGER), section")
+    df = division_year_frame(con, sql, division, year)
     labels = section_labels(con, division, year, data_dir)
     df.insert(0, "section_label", df.pop("section").map(labels))
     return df
@@ -132,7 +129,7 @@ def states_by_section(con: duckdb.DuckDBPyConnection, division: str, year: int,
 
 def states_by_unit(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Task × unit pairs by state, one row per responsible unit (most overdue first)."""
-    return _frame(con, _state_counts("s.unit, u.kind AS unit_kind",
+    return division_year_frame(con, _state_counts("s.unit, u.kind AS unit_kind",
                                      "overdue DESC, done_late DESC, unit_kind, unit"), division, year)
 
 
@@ -142,7 +139,7 @@ def burndown(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.Dat
     Only pairs with a fixed deadline count (a task without one cannot be late). A pair is
     done in the month of its ``completed_on``.
     """
-    return _frame(con, """
+    return division_year_frame(con, """
         WITH months AS (
             SELECT m AS month, last_day(make_date($year, m, 1)) AS month_end FROM range(1, 13) r(m)
         ),
@@ -163,7 +160,7 @@ def burndown(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.Dat
 
 def overdue_tasks(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Pairs overdue (not done after their deadline) and pairs done late, most urgent first."""
-    df = _frame(con, """
+    df = division_year_frame(con, """
         SELECT s.state, s.task_code, t.title AS task_title, s.unit, s.due_on, s.status, s.last_period,
                s.completed_on,
                CASE WHEN s.state = 'done_late' THEN s.completed_on - s.due_on END AS days_late
@@ -178,7 +175,7 @@ def overdue_tasks(con: duckdb.DuckDBPyConnection, division: str, year: int) -> p
 
 def plan_metrics(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """The ``plan_metrics`` rows of the year: each quantitative target as the build measured it."""
-    return _frame(con, """
+    return division_year_frame(con, """
         SELECT * FROM plan_metrics WHERE division = $division AND year = $year
         ORDER BY task_code IS NULL, string_split(task_code, '.')::INTEGER[], metric
     """, division, year)

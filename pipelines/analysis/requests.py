@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.analysis import division_year_frame
 from pipelines.analysis.display import KeyFigure, KeyFigures
 from pipelines.reports.charts import REQUEST_STATES
 
@@ -22,10 +23,6 @@ _REQUESTS = """
         FROM requests q LEFT JOIN ref_request_rules r USING (rule)
         WHERE q.division = $division AND year(q.received_on) = $year
     )"""
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, division: str, year: int) -> pd.DataFrame:
-    return con.execute(sql, {"division": division, "year": year}).df()
 
 
 def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigures:
@@ -60,13 +57,13 @@ def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigu
 
 def requests_of(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """``requests`` rows received in the year, with the rule's ``limit_days`` (the charts' input)."""
-    return _frame(con, f"WITH {_REQUESTS} SELECT * FROM received ORDER BY received_on, request_id",
-                  division, year)
+    sql = f"WITH {_REQUESTS} SELECT * FROM received ORDER BY received_on, request_id"
+    return division_year_frame(con, sql, division, year)
 
 
 def funnel(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Received → answered → answered on time, with each stage's share of those received."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_REQUESTS},
         stages AS (
             SELECT 1 AS ord, '收到申请' AS stage, count(*) AS requests FROM received
@@ -80,7 +77,7 @@ def funnel(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataF
 
 def outcomes(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Requests by 办理结果 (尚未办结 for those not answered), largest first."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_REQUESTS}
         SELECT coalesce(outcome, '尚未办结') AS outcome, count(*) AS requests,
                count(*) / sum(count(*)) OVER () AS share
@@ -90,7 +87,7 @@ def outcomes(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.Dat
 
 def clock_by_rule(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Per rule in force: the statutory limit and the working days requests actually took."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_REQUESTS}
         SELECT rule_label AS rule, any_value(limit_days) AS limit_days, count(*) AS requests,
                count(*) FILTER (WHERE state = 'answered_on_time') AS answered_on_time,
@@ -105,7 +102,7 @@ def clock_by_rule(con: duckdb.DuckDBPyConnection, division: str, year: int) -> p
 
 def open_and_late(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Requests still open, and requests answered late: overdue ones first, then by deadline."""
-    df = _frame(con, f"""
+    df = division_year_frame(con, f"""
         WITH {_REQUESTS}
         SELECT state, request_id, unit, received_on, rule_label AS rule, clock_start_on, due_on,
                extended, final_due_on, answered_on, working_days, outcome
@@ -120,7 +117,7 @@ def open_and_late(con: duckdb.DuckDBPyConnection, division: str, year: int) -> p
 
 def applicant_types(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Requests by applicant type and channel (申请方式)."""
-    return _frame(con, f"""
+    return division_year_frame(con, f"""
         WITH {_REQUESTS},
         counted AS (
             SELECT coalesce(applicant_type, '未填写') AS applicant_type,
