@@ -18,10 +18,9 @@ from pipelines.resources import MartsDatabase
 def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
     """Publish the staging database as ``marts/gongkai.duckdb``."""
     with marts_db.connect() as con:
-        tables = dict(con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
-            "ORDER BY table_name").fetchall())
-        tables = {t: count_rows(con, t) for t in tables}
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        tables = {t: count_rows(con, t) for t in names}
     path = marts_db.publish()
     context.log.info(f"数据集市已发布：{path}")
     return dg.MaterializeResult(metadata={"path": str(path), **{f"rows.{t}": n for t, n in tables.items()}})

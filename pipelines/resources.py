@@ -122,7 +122,7 @@ def assemble_published(settings: Settings, freshest: str | None = None) -> Path:
     """
     from pipelines.db import run_sql
 
-    parts = sorted(settings.division_db("x").parent.glob("*.duckdb"))
+    parts = sorted(settings.divisions_dir.glob("*.duckdb"))
     target = settings.marts_dir / STAGING_DIR / f"assembled-{os.getpid()}.duckdb"
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():

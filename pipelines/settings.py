@@ -40,9 +40,14 @@ class Settings:
     def db_path(self) -> Path:
         return self.marts_dir / DB_FILENAME
 
+    @property
+    def divisions_dir(self) -> Path:
+        """Where each division's published database lives (the parts of ``gongkai.duckdb``)."""
+        return self.marts_dir / "divisions"
+
     def division_db(self, division: str) -> Path:
-        """The published database of one division (the parts ``gongkai.duckdb`` is made of)."""
-        return self.marts_dir / "divisions" / f"{division}.duckdb"
+        """The published database of one division."""
+        return self.divisions_dir / f"{division}.duckdb"
 
     def divisions(self) -> list[str]:
         """Division codes that have a drop zone under ``raw/`` (6-digit folder names)."""

@@ -6,7 +6,7 @@ ingest; ``mart_*`` here); the last asset, ``gongkai_marts``, publishes the datab
 
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import dagster as dg
 
@@ -54,7 +54,6 @@ class Mart:
     deps: Sequence[object]
     verify: Callable | None = None
     sql: str | None = None
-    params: dict = field(default_factory=dict)
 
 
 def _union_model(table: str, part: str) -> str:
@@ -95,7 +94,7 @@ def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
             if mart.sql:
                 con.execute(mart.sql)
             else:
-                run_sql(con, f"mart_{mart.name}", **mart.params)
+                run_sql(con, f"mart_{mart.name}")
             if mart.verify:
                 mart.verify(con)
             rows = count_rows(con, mart.name)

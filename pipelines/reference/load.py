@@ -50,11 +50,15 @@ def load_division(store: ReferenceStore, division: str) -> DivisionReference:
     return DivisionReference(division, registry, load_plans(folder, registry), folder)
 
 
-def read_csv_table(path: Path) -> pd.DataFrame:
-    """A small reference CSV as strings (empty cells → None)."""
+def read_csv_rows(path: Path) -> list[dict[str, str | None]]:
+    """A small reference CSV as rows of stripped strings (empty cells → None)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = [{k: (v.strip() or None) for k, v in row.items()} for row in csv.DictReader(fh)]
-    return pd.DataFrame(rows)
+        return [{k: ((v or "").strip() or None) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def read_csv_table(path: Path) -> pd.DataFrame:
+    """A small reference CSV as a frame of strings (empty cells → None)."""
+    return pd.DataFrame(read_csv_rows(path))
 
 
 def load_calendar(store: ReferenceStore) -> WorkingCalendar:

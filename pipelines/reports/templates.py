@@ -25,10 +25,8 @@ and its words in ``outcomes.csv``, not new code. The SQL that evaluates the sour
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -43,6 +41,7 @@ from pipelines.ingest.contracts import (
     REQUEST_CHANNELS,
     SUIT_ROUTES,
 )
+from pipelines.reference.load import read_csv_rows
 from pipelines.reference.store import ReferenceStore
 
 BOOLEAN = ("true", "false")
@@ -447,19 +446,14 @@ def _uses_outcomes(raw_table: dict) -> bool:
     return any((r.get("source") or {}).get("outcome") for r in raw_table.get("rows", []))
 
 
-def _read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
-
-
-def _year(text: str) -> int | None:
+def _year(text: str | None) -> int | None:
     return int(text) if text else None
 
 
 def load_templates(store: ReferenceStore) -> dict[str, ReportTemplate]:
     """Every template of ``templates/templates.csv``, validated, keyed by template id."""
-    index = _read_csv(store.require("templates/templates.csv"))
-    outcomes = _read_csv(store.require("templates/outcomes.csv"))
+    index = read_csv_rows(store.require("templates/templates.csv"))
+    outcomes = read_csv_rows(store.require("templates/outcomes.csv"))
     templates: dict[str, ReportTemplate] = {}
     problems: list[str] = []
     for entry in index:
