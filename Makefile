@@ -67,7 +67,7 @@ ui: setup
 	DAGSTER_HOME=$(CURDIR)/.dagster GONGKAI_DATA_DIR=$(DATA_DIR) $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 lab: setup
-	$(PY) -m pipelines.analysis.kernel
+	$(PY) -m pipelines.notebooks.kernel
 	GONGKAI_DATA_DIR=$(DATA_DIR) $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir=$(CURDIR)/notebooks --MappingKernelManager.default_kernel_name=gongkai \
 		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -2,8 +2,8 @@
 
 - ``build``: materialize every asset in-process (every division, every year) and publish.
 - ``demo-data``: write the deterministic demo data set into the data directory.
-- ``import-plan``: draft a plan catalogue from a plan's text (see pipelines.plan_import).
-- ``explain``: one cell of an annual table and the records behind it (pipelines.reports.explain).
+- ``import-plan``: draft a plan catalogue from a plan's text (see pipelines.plan.importer).
+- ``explain``: one cell of an annual table and the records behind it (pipelines.annual.explain).
 """
 
 from __future__ import annotations
@@ -79,16 +79,23 @@ def demo_data(args: argparse.Namespace) -> int:
 
 def import_plan(args: argparse.Namespace) -> int:
     """Draft a plan catalogue from its text."""
-    from pipelines import plan_import
+    from pipelines.plan import importer as plan_import
 
     return plan_import.main(args.rest)
 
 
 def explain(args: argparse.Namespace) -> int:
     """Print one annual-table cell and its records; exit status 2 for an unknown cell."""
-    from pipelines.reports import explain as cell
+    from pipelines.annual import explain as cell
 
     return cell.main(args)
+
+
+def diff_marts(args: argparse.Namespace) -> int:
+    """Compare two marts databases table by table; exit status 1 if they differ."""
+    from pipelines.marts import diff
+
+    return diff.main(args.rest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit", help="单位名称或别名（省略则为全区划合计）")
     p.add_argument("--limit", type=int, default=50, help="每类来源最多列出的记录数，0 为全部")
     p.set_defaults(func=explain)
+    p = sub.add_parser("diff-marts", help="逐表比较两个数据集市（ORDER BY ALL），不同则退出码为 1")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=diff_marts)
     args = parser.parse_args(argv)
     return args.func(args)
 

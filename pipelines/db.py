@@ -1,4 +1,10 @@
-"""Small DuckDB helpers shared by every asset: typed frame writes and SQL model files."""
+"""Small DuckDB helpers shared by every domain: typed frame writes, SQL model files, lookups.
+
+Each domain keeps its SQL next to its assets (``<domain>/sql/*.sql``) and reaches it through
+one :class:`SqlFolder`. Values always travel as bound parameters (``$name``); the only text
+ever substituted into a model is an identifier or a column list chosen by the code
+(``${source}``), never data.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,15 @@ from string import Template
 import duckdb
 import pandas as pd
 
-SQL_DIR = Path(__file__).parent / "marts" / "sql"
-
 
 def quote(name: str) -> str:
     """A DuckDB identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def string_literal(text: str) -> str:
+    """A SQL string literal, for the few statements that take no parameters (ATTACH)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
@@ -36,17 +45,61 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
     return len(frame)
 
 
-def render_sql(name: str, **params: object) -> str:
-    """The SQL model ``marts/sql/<name>.sql`` with ``${param}`` placeholders filled in."""
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return Template(text).substitute({k: str(v) for k, v in params.items()})
+class SqlFolder:
+    """The ``sql/`` folder beside a domain's modules: ``SqlFolder(__file__)``."""
 
+    def __init__(self, module_file: str | Path, folder: str = "sql") -> None:
+        self.path = Path(module_file).resolve().parent / folder
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> None:
-    """Execute one SQL model file (it may hold several statements)."""
-    con.execute(render_sql(name, **params))
+    def file(self, name: str) -> Path:
+        """Path of ``<name>.sql`` (``name`` may contain a subfolder, e.g. ``metrics/x``)."""
+        return self.path / f"{name}.sql"
+
+    def exists(self, name: str) -> bool:
+        """Whether the model file exists."""
+        return self.file(name).exists()
+
+    def names(self, subfolder: str = "") -> list[str]:
+        """Model names in the folder (or a subfolder), sorted."""
+        folder = self.path / subfolder if subfolder else self.path
+        prefix = f"{subfolder}/" if subfolder else ""
+        return sorted(prefix + p.stem for p in folder.glob("*.sql"))
+
+    def render(self, name: str, **identifiers: object) -> str:
+        """The model's text with ``${identifier}`` placeholders filled in."""
+        text = self.file(name).read_text(encoding="utf-8")
+        return Template(text).substitute({k: str(v) for k, v in identifiers.items()})
+
+    def run(self, con: duckdb.DuckDBPyConnection, name: str, params: dict | list | None = None,
+            **identifiers: object) -> duckdb.DuckDBPyConnection:
+        """Execute the model (it may hold several statements) with bound ``params``."""
+        sql = self.render(name, **identifiers)
+        return con.execute(sql, params) if params is not None else con.execute(sql)
+
+    def frame(self, con: duckdb.DuckDBPyConnection, name: str, params: dict | list | None = None,
+              **identifiers: object) -> pd.DataFrame:
+        """The model's result as a DataFrame."""
+        return self.run(con, name, params, **identifiers).df()
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Row count of a table."""
     return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
+    """Whether ``schema.table`` exists (as a table or a view) in the connection's database."""
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = $s AND table_name = $t "
+        "AND database_name = current_database()", {"s": schema, "t": table}).fetchone()[0]
+        or con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE schema_name = $s AND view_name = $t "
+        "AND database_name = current_database()", {"s": schema, "t": table}).fetchone()[0])
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> list[str]:
+    """Column names of ``schema.table``, in order (empty if there is no such table)."""
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = $s AND table_name = $t "
+        "AND database_name = current_database() ORDER BY column_index",
+        {"s": schema, "t": table}).fetchall()]

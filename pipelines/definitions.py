@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.annual.assets import ASSETS as ANNUAL_ASSETS
+from pipelines.annual.assets import CHECKS as ANNUAL_CHECKS
 from pipelines.automation import JOBS as AUTOMATION_JOBS
 from pipelines.automation import SCHEDULES, SENSORS
-from pipelines.checks.plan_metrics import ASSETS as PLAN_ASSETS
-from pipelines.checks.sanity import CHECKS as SANITY_CHECKS
-from pipelines.checks.sanity import GreatExpectations
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import ASSETS as MART_ASSETS
-from pipelines.notebooks import ASSETS as NOTEBOOK_ASSETS
-from pipelines.publish import ASSETS as PUBLISH_ASSETS
+from pipelines.marts.checks import CHECKS as SANITY_CHECKS
+from pipelines.marts.checks import GreatExpectations
+from pipelines.marts.publish import ASSETS as PUBLISH_ASSETS
+from pipelines.notebooks.assets import ASSETS as NOTEBOOK_ASSETS
+from pipelines.pack.assets import ASSETS as PACK_ASSETS
+from pipelines.plan.assets import ASSETS as PLAN_ASSETS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
-from pipelines.reports.annual import ASSETS as ANNUAL_ASSETS
-from pipelines.reports.annual import CHECKS as ANNUAL_CHECKS
-from pipelines.reports.pack import ASSETS as PACK_ASSETS
 from pipelines.resources import MartsDatabase
 
 ALL_ASSETS = [

@@ -114,14 +114,28 @@ def publish_staging(staging: Path, published: Path) -> None:
     _swap_in(staging, published)
 
 
+def _create_macros(con: duckdb.DuckDBPyConnection, macros: list[tuple[str, list[str], str]]) -> None:
+    # A macro that calls another can only be created after it; the catalogue does not list
+    # them in creation order, so create what binds and retry the rest.
+    pending = list(macros)
+    while pending:
+        failed = []
+        for name, parameters, definition in pending:
+            try:
+                con.execute(f"CREATE OR REPLACE MACRO {name}({', '.join(parameters)}) AS {definition}")
+            except duckdb.CatalogException:
+                failed.append((name, parameters, definition))
+        if len(failed) == len(pending):
+            raise RuntimeError(f"无法重建宏：{'、'.join(m[0] for m in failed)}")
+        pending = failed
+
+
 def assemble_published(settings: Settings, freshest: str | None = None) -> Path:
     """Rebuild ``gongkai.duckdb`` from every division's published database, atomically.
 
     Tables with a ``division`` column are the union of all divisions' rows; the others are
     shared rules (the calendar, the templates) and come from the freshest build.
     """
-    from pipelines.db import run_sql
-
     parts = sorted(settings.divisions_dir.glob("*.duckdb"))
     target = settings.marts_dir / STAGING_DIR / f"assembled-{os.getpid()}.duckdb"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +164,15 @@ def assemble_published(settings: Settings, freshest: str | None = None) -> Path:
                 db = newest if any(d == newest for d, _ in sources) else sorted(sources)[-1][0]
                 body = f'SELECT * FROM {db}."{schema}"."{table}"'
             con.execute(f'CREATE TABLE "{schema}"."{table}" AS {body}')
+        # Macros (the working-day arithmetic) are not tables: recreate the freshest part's.
+        source_db = newest or (sorted(aliases.values())[-1] if aliases else None)
+        macros = con.execute(
+            "SELECT function_name, parameters, macro_definition FROM duckdb_functions() "
+            "WHERE database_name = $db AND function_type = 'macro' ORDER BY function_oid",
+            {"db": source_db}).fetchall() if source_db else []
+        _create_macros(con, macros)
         for alias in aliases.values():
             con.execute(f"DETACH {alias}")
-        if ("main", "ref_calendar") in tables:
-            run_sql(con, "00_macros")
     finally:
         con.close()
     _checkpointed(target)

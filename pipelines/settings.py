@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+# The checkout (or installed tree) this code runs from: notebooks/, expectations/ and the
+# shipped data/reference/ live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("returns", "disclosures", "requests", "appeals", "activities", "facts")
 DB_FILENAME = "gongkai.duckdb"
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from conftest import build, check_results, marts, return_rows, write_xlsx
 
-from pipelines.checks.gx import GxRunner, load_suite_json, suite_names
-from pipelines.checks.plan_metrics import METRICS, METRICS_DIR, plan_metrics_sql
-from pipelines.checks.sanity import suite_parameters
+from pipelines.gx import GxRunner, load_suite_json, suite_names
+from pipelines.marts.checks import suite_parameters
+from pipelines.plan.assets import METRICS, SQL, plan_metrics_sql
 from pipelines.reference.store import SHIPPED_REFERENCE
 
 # What the demo generator planted (demo-manifest.json "planted_shortfalls"): the targets the
@@ -185,7 +185,7 @@ def _metrics_on(db_path, edits: list[str]) -> dict[str, tuple]:
     con.execute("SET VARIABLE as_of = DATE '2019-01-10'")
     for sql in edits:
         con.execute(sql)
-    con.execute((METRICS_DIR / "_target_units.sql").read_text(encoding="utf-8"))
+    SQL.run(con, "target_units")
     con.execute(plan_metrics_sql(METRICS))
     rows = {
         r[0]: (r[1], r[2])

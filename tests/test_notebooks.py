@@ -15,14 +15,14 @@ import nbformat
 import pytest
 from conftest import marts
 
-from pipelines.analysis import kernel, strip
 from pipelines.demo import DEMO_AS_OF
-from pipelines.notebooks import ASSETS, NOTEBOOKS, NOTEBOOKS_DIR, NotebookFailed, run_notebook
+from pipelines.notebooks.analysis import kernel, strip
+from pipelines.notebooks.assets import ASSETS, NOTEBOOKS, NOTEBOOKS_DIR, NotebookFailed, run_notebook
 
 DIVISION, YEAR = "640521", 2018
 PLOTLY = "application/vnd.plotly.v1+json"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Things a cell may call but not define: all logic lives in pipelines.analysis.
+# Things a cell may call but not define: all logic lives in pipelines.notebooks.analysis.
 FORBIDDEN_IN_CELLS = re.compile(r"^\s*(def |class |lambda\b)|\bSELECT\b|\bFROM\s+\w+\s+WHERE\b|\.execute\(",
                                 re.MULTILINE)
 
@@ -61,7 +61,7 @@ def test_every_pipeline_notebook_is_committed():
 @pytest.mark.parametrize("path", committed(), ids=lambda p: p.name)
 def test_committed_notebook_has_no_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    assert strip.dirty(nb) == [], f"{path.name}: run `python -m pipelines.analysis.strip` before committing"
+    assert strip.dirty(nb) == [], f"{path.name}: run `python -m pipelines.notebooks.strip` before committing"
     assert not strip.strip_file(path, check=True)
 
 
@@ -226,7 +226,7 @@ def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, dem
 
 
 def test_year_end_notebook_draws_the_leaders_charts(executed, demo):
-    from pipelines.reports.pack import load_pack
+    from pipelines.pack.assets import load_pack
     from pipelines.settings import Settings
 
     data_dir, *_ = demo
@@ -245,7 +245,7 @@ def test_year_end_notebook_draws_the_leaders_charts(executed, demo):
 
 
 def test_a_failing_notebook_names_the_cell_and_the_error(demo, tmp_path, monkeypatch):
-    import pipelines.notebooks as runner
+    import pipelines.notebooks.assets as runner
 
     data_dir, *_ = demo
     broken = nbformat.read(NOTEBOOKS_DIR / "requests.ipynb", as_version=4)

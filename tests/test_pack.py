@@ -21,10 +21,10 @@ import pandas as pd
 import pytest
 from docx import Document
 
+from pipelines.pack import assets as pack_module
+from pipelines.pack.assets import PNG_NOTE_FILE, find_browser, leaders_pack, write_packs
+from pipelines.pack.docx import HEADINGS_2008
 from pipelines.partitions import ensure_partitions
-from pipelines.reports import pack as pack_module
-from pipelines.reports.docx import HEADINGS_2008
-from pipelines.reports.pack import PNG_NOTE_FILE, find_browser, leaders_pack, write_packs
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
@@ -301,7 +301,7 @@ def test_report_html_is_self_contained(materialized, pack_dir):
 
 
 def test_year_axis_is_categorical(materialized, pack_dir):
-    from pipelines.reports import charts
+    from pipelines.pack import charts
 
     fig = charts.yearly_comparison(pd.DataFrame({"year": [2017, 2018], "label": ["收到申请"] * 2,
                                                  "value": [48, 60]}))

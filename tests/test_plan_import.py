@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.plan_import import PlanImportError, import_plan, main
-from pipelines.reference.plan import load_plans, parse_task_code, plan_from_dict
+from pipelines.plan.catalogue import load_plans, parse_task_code, plan_from_dict
+from pipelines.plan.importer import PlanImportError, import_plan, main
 from pipelines.reference.units import load_registry
 
 DIVISION_DIR = Path(__file__).resolve().parent.parent / "data" / "reference" / "640521"
@@ -416,7 +416,7 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert json.loads(out.read_text(encoding="utf-8"))["year"] == 2018
 
 
-# --- task codes (pipelines.reference.plan) ----------------------------------------------------
+# --- task codes (pipelines.plan.catalogue) ----------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from pipelines.demo.facts import write_facts
 from pipelines.demo.requests import write_requests
 from pipelines.demo.returns import write_returns
 from pipelines.demo.scenario import choose_scenario
-from pipelines.reference.plan import load_plans
+from pipelines.plan.catalogue import load_plans
 from pipelines.reference.units import load_registry
 from pipelines.settings import SOURCES, load_settings
 

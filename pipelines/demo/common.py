@@ -14,7 +14,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from pipelines.reference.plan import Plan
+from pipelines.plan.catalogue import Plan
 from pipelines.reference.units import UnitRegistry
 
 DIVISION = "640521"

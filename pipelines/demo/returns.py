@@ -28,7 +28,7 @@ from pipelines.demo.common import (
 )
 from pipelines.demo.scenario import Scenario
 from pipelines.demo.writers import write_file
-from pipelines.reference.plan import Task
+from pipelines.plan.catalogue import Task
 
 SOURCE = "returns"
 STANDARD = ["序号", "任务编号", "任务内容", "进展状态", "完成日期", "数量", "佐证链接", "进展说明"]

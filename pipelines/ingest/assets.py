@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines.db import SQL_DIR, run_sql, write_frame
+from pipelines.db import SqlFolder, write_frame
 from pipelines.ingest.contracts import CONTRACTS, KIND_TYPES, Contract
 from pipelines.ingest.reader import (
     FileRejected,
@@ -33,6 +33,7 @@ from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
 GROUP = "ingest"
+SQL = SqlFolder(__file__)
 FILE_COLUMNS = [
     ("division", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("size", "BIGINT"),
     ("mtime", "DOUBLE"), ("rows_read", "BIGINT"), ("error", "VARCHAR"), ("file_as_of", "DATE"),
@@ -115,24 +116,24 @@ def stage_source(con, contract: Contract, results: list[FileResult]) -> dict[str
     } for r in results])
     write_frame(con, f"staging.{source}_files", files, FILE_COLUMNS + meta_fields)
 
-    if (SQL_DIR / f"rules_{source}.sql").exists():
-        run_sql(con, f"rules_{source}")
+    if SQL.exists(f"rules_{source}"):
+        SQL.run(con, f"rules_{source}")
     else:
         con.execute(f"""CREATE OR REPLACE TABLE staging.{source}_violations AS
             SELECT division, _file, _sheet, _row, NULL::VARCHAR AS column_name,
                    NULL::VARCHAR AS value_preview, NULL::VARCHAR AS reason
             FROM staging.{source}_rows WHERE false""")
     if source == "returns":
-        run_sql(con, "int_returns_ranked")
+        SQL.run(con, "int_returns_ranked")
     else:
         headers = {f.name: f.header for f in contract.fields}
-        run_sql(con, "int_ledger_ranked", source=source,
+        SQL.run(con, "int_ledger_ranked", source=source,
                 key=", ".join(contract.key),
                 key_label="、".join(headers[k] for k in contract.key),
                 key_header=headers[contract.key[0]],
                 key_preview="concat_ws('/', " + ", ".join(
                     f"CAST({k} AS VARCHAR)" for k in contract.key) + ")")
-    run_sql(con, "int_source_log", source=source)
+    SQL.run(con, "int_source_log", source=source)
     totals = con.execute(f"""SELECT count(*), coalesce(sum(rows_read), 0),
         coalesce(sum(rows_loaded), 0), coalesce(sum(rows_superseded), 0),
         coalesce(sum(rows_quarantined), 0), count(*) FILTER (WHERE status = 'rejected')

@@ -20,9 +20,9 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from pipelines.ingest.contracts import KIND_TYPES, Contract, Field, required_headers
+from pipelines.plan.catalogue import parse_task_code
 from pipelines.privacy import applicant_key
 from pipelines.reference.names import normalize_text
-from pipelines.reference.plan import parse_task_code
 from pipelines.reference.units import UnitRegistry
 
 HEADER_SCAN_ROWS = 10

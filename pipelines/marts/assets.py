@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.db import count_rows, run_sql
+from pipelines.db import SqlFolder, count_rows
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.assets import plan_catalogue, reference_rules, working_calendar
@@ -19,6 +19,7 @@ from pipelines.resources import MartsDatabase
 from pipelines.settings import SOURCES
 
 GROUP = "marts"
+SQL = SqlFolder(__file__)
 RAW = {a.key.path[-1]: a for a in INGEST_ASSETS}
 
 
@@ -94,7 +95,7 @@ def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
             if mart.sql:
                 con.execute(mart.sql)
             else:
-                run_sql(con, f"mart_{mart.name}")
+                SQL.run(con, f"mart_{mart.name}")
             if mart.verify:
                 mart.verify(con)
             rows = count_rows(con, mart.name)

@@ -11,7 +11,7 @@ from datetime import date
 import dagster as dg
 import pandas as pd
 
-from pipelines.db import count_rows, run_sql, write_frame
+from pipelines.db import SqlFolder, count_rows, write_frame
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.load import (
     event_dates,
@@ -23,6 +23,7 @@ from pipelines.reference.load import (
 from pipelines.resources import MartsDatabase
 
 GROUP = "reference"
+SQL = SqlFolder(__file__)
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
@@ -112,7 +113,7 @@ def working_calendar(marts_db: MartsDatabase) -> dg.MaterializeResult:
         write_frame(con, "ref_calendar", frame, [
             ("day", "DATE"), ("is_workday", "BOOLEAN"), ("holiday_name", "VARCHAR"),
             ("wd_seq", "BIGINT")])
-        run_sql(con, "00_macros")
+        SQL.run(con, "working_days")
     return dg.MaterializeResult(metadata={"first_day": str(frame["day"].iloc[0]),
                                           "last_day": str(frame["day"].iloc[-1])})
 

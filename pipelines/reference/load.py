@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.plan.catalogue import Plan, load_plans
 from pipelines.reference.calendar import OVERRIDE_FILE, WorkingCalendar
 from pipelines.reference.names import normalize_text
-from pipelines.reference.plan import Plan, load_plans
 from pipelines.reference.store import ReferenceStore
 from pipelines.reference.units import UnitRegistry, load_registry
 from pipelines.settings import Settings

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHIPPED_REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
+from pipelines.settings import PROJECT_ROOT
+
+SHIPPED_REFERENCE = PROJECT_ROOT / "data" / "reference"
 
 
 class ReferenceStore:

@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from pipelines.checks.plan_metrics import ASSETS as PLAN_ASSETS
+from pipelines.annual.assets import ASSETS as ANNUAL_ASSETS
 from pipelines.db import count_rows
 from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.marts.assets import MART_ASSETS
 from pipelines.partitions import DIVISIONS
+from pipelines.plan.assets import ASSETS as PLAN_ASSETS
 from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
-from pipelines.reports.annual import ASSETS as ANNUAL_ASSETS
 from pipelines.resources import MartsDatabase
 
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 if TYPE_CHECKING:
-    from pipelines.reports.pack import PackData, StatSheet, StatTable
+    from pipelines.pack.assets import PackData, StatSheet, StatTable
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"

@@ -1,4 +1,4 @@
-"""Figures only the analyst notebooks draw (the leaders' charts are pipelines.reports.charts).
+"""Figures only the analyst notebooks draw (the leaders' charts are pipelines.pack.charts).
 
 Each builder takes the frame of the query of the same name in the notebook's module and
 returns a Plotly figure with Chinese titles, axes and legends, in the leaders' look
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.reports.charts import (
+from pipelines.pack.charts import (
     BAD,
     GOOD,
     HEIGHT,

@@ -19,7 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+from pipelines.settings import PROJECT_ROOT
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 DOCS_SITE = "gongkai_site"
 _EXTERNAL = re.compile(
     r"<link[^>]+href=\"https?://[^\"]+\"[^>]*>|<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>"

@@ -14,33 +14,24 @@ The identities of each table are a blocking check (``identities.py``).
 """
 
 
-from pathlib import Path
-from string import Template
-
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.db import count_rows, write_frame
+from pipelines.annual.identities import CHECKS as IDENTITY_CHECKS
+from pipelines.annual.templates import SPEC_TYPES, division_info, load_templates, spec_frames
+from pipelines.db import SqlFolder, count_rows, write_frame
 from pipelines.marts.assets import MARTS_BY_NAME
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.assets import reference_rules, unit_registry
 from pipelines.reference.load import store_for
-from pipelines.reports.identities import CHECKS as IDENTITY_CHECKS
-from pipelines.reports.templates import SPEC_TYPES, division_info, load_templates, spec_frames
 from pipelines.resources import MartsDatabase
 
 GROUP = "annual"
-SQL_DIR = Path(__file__).parent / "sql"
+SQL = SqlFolder(__file__)
 MODELS = ("annual_years", "annual_records", "annual_report_sources", "annual_report")
 DIVISION_TYPES = [("division", "VARCHAR"), ("name", "VARCHAR"), ("short_prefix", "VARCHAR"),
                   ("office", "VARCHAR"), ("whole_label", "VARCHAR")]
-
-
-def render_report_sql(name: str, **params: object) -> str:
-    """The SQL model ``reports/sql/<name>.sql`` with ``${param}`` placeholders filled in."""
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return Template(text).substitute({k: str(v) for k, v in params.items()})
 
 
 def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, division_rows: list[dict]) -> None:
@@ -51,7 +42,7 @@ def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, divisio
                 DIVISION_TYPES)
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     for model in MODELS:
-        con.execute(render_report_sql(model))
+        SQL.run(con, model)
 
 
 @dg.asset(

@@ -3,7 +3,7 @@
 - Headless (the pipeline, tests): :class:`ProjectKernelManager` knows the kernel ``gongkai``
   without any file on disk, its command being ``sys.executable -m ipykernel_launcher``. A
   fresh clone runs the notebooks without ``ipykernel install --user`` or a home directory.
-- JupyterLab (``make lab``): ``python -m pipelines.analysis.kernel`` writes the same spec into
+- JupyterLab (``make lab``): ``python -m pipelines.notebooks.kernel`` writes the same spec into
   the environment's own ``share/jupyter/kernels/gongkai`` (``--sys-prefix``), so the kernel is
   offered by the venv's JupyterLab only and nothing is written to the user's home.
 """
@@ -73,7 +73,7 @@ def install(prefix: str = sys.prefix) -> str:
 
 
 def main() -> int:
-    """``python -m pipelines.analysis.kernel``: install the kernel spec into this environment."""
+    """``python -m pipelines.notebooks.kernel``: install the kernel spec into this environment."""
     path = install()
     try:
         argv0 = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]

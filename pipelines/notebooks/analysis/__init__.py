@@ -3,7 +3,7 @@
 The notebooks hold parameters, calls and prose only; every query and figure lives here, one
 module per notebook (``progress``, ``disclosures``, ``requests``, ``yearend``), with the
 notebook-specific figures in ``figures`` and the display helpers in ``display``. Charts the
-leaders' pack also draws come from ``pipelines.reports.charts`` so both show the same picture.
+leaders' pack also draws come from ``pipelines.pack.charts`` so both show the same picture.
 
 Notebooks read the published marts through :func:`open_marts`, always read-only: a build
 writes a staging copy and swaps it in atomically (``pipelines.resources``), so a notebook
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.notebooks import render
 from pipelines.reference.store import ReferenceStore
-from pipelines.settings import DB_FILENAME
+from pipelines.settings import DB_FILENAME, PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_dir_of(data_dir: str | os.PathLike | None = None) -> Path:
@@ -106,6 +106,4 @@ def division_name(division: str, data_dir: str | os.PathLike | None = None) -> s
 
 def setup() -> None:
     """Prepare a notebook's kernel: Plotly figures render in JupyterLab and in offline HTML."""
-    from pipelines.analysis import render
-
     render.use_offline_renderer()

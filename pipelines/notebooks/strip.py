@@ -1,6 +1,6 @@
-"""Strip outputs from notebooks before they are committed: ``python -m pipelines.analysis.strip``.
+"""Strip outputs from notebooks before they are committed: ``python -m pipelines.notebooks.strip``.
 
-``python -m pipelines.analysis.strip notebooks/*.ipynb`` rewrites each notebook without
+``python -m pipelines.notebooks.strip notebooks/*.ipynb`` rewrites each notebook without
 outputs, execution counts and per-run metadata (papermill's, widget state), keeping the cells,
 their tags and the kernel spec. ``--check`` only lists the notebooks that would change and
 exits 1 if there are any. Without arguments it handles every notebook in ``notebooks/``.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from pipelines.analysis import PROJECT_ROOT
+from pipelines.settings import PROJECT_ROOT
 
 # Notebook metadata that describes one run rather than the notebook.
 RUN_METADATA = ("papermill", "widgets", "execution")
@@ -61,7 +61,7 @@ def strip_file(path: Path, check: bool = False) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m pipelines.analysis.strip",
+    parser = argparse.ArgumentParser(prog="python -m pipelines.notebooks.strip",
                                      description="清除笔记本的输出和执行序号（提交前运行）")
     parser.add_argument("paths", nargs="*", type=Path, help="笔记本文件（默认 notebooks/*.ipynb）")
     parser.add_argument("--check", action="store_true", help="只检查，不改写；有需清除的笔记本时退出码为 1")

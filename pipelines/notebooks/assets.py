@@ -3,7 +3,7 @@
 One asset per notebook in ``notebooks/`` (group ``notebooks``, downstream of
 ``gongkai_marts``). Each runs its notebook with papermill for every (division, year) of the
 published marts, with ``division``, ``year`` and ``data_dir`` injected, on the project's own
-Python (``pipelines.analysis.kernel``), and writes the outputs, code hidden, to
+Python (``pipelines.notebooks.kernel``), and writes the outputs, code hidden, to
 ``$GONGKAI_DATA_DIR/marts/reports/<division>/<year>/notebooks/<name>.html``.
 
 A notebook that raises fails its asset with the notebook, the cell and the error named; the
@@ -23,10 +23,11 @@ from pathlib import Path
 import dagster as dg
 import nbformat
 
-from pipelines.analysis import PROJECT_ROOT, division_name, open_marts, periods
-from pipelines.analysis.kernel import KERNEL_NAME, ProjectKernelManager
-from pipelines.analysis.render import notebook_html
-from pipelines.publish import gongkai_marts
+from pipelines.notebooks.analysis import division_name, open_marts, periods
+from pipelines.settings import PROJECT_ROOT
+from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
+from pipelines.notebooks.render import notebook_html
+from pipelines.marts.publish import gongkai_marts
 from pipelines.resources import MartsDatabase
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -70,7 +71,7 @@ def output_dir(data_dir: Path, division: str, year: int) -> Path:
 
 
 def published_periods(data_dir: Path, plans_only: bool = False) -> list[tuple[str, int]]:
-    """(division, year) pairs of the published marts (see pipelines.analysis.periods)."""
+    """(division, year) pairs of the published marts (see pipelines.notebooks.analysis.periods)."""
     con = open_marts(data_dir)
     try:
         return periods(con, plans_only)

@@ -1,6 +1,6 @@
 """The plan catalogue: one reviewed JSON file per division and plan year.
 
-``data/reference/<division>/plan-<year>.json`` is produced by ``pipelines.plan_import`` from
+``data/reference/<division>/plan-<year>.json`` is produced by ``pipelines.plan.importer`` from
 the plan's own text (kept beside it as ``plan-<year>.txt``), reviewed by the office and
 committed. Next year's plan is a new file, not new code.
 """

@@ -13,8 +13,10 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.db import SqlFolder
 from pipelines.resources import MartsDatabase
 
+SQL = SqlFolder(__file__)
 CELL_COLUMNS = ("division", "unit", "year", "template", "table_code", "row_code", "col_code", "value")
 TOLERANCE = 1e-6
 NEGATION = {"=": "≠", ">=": "<"}
@@ -78,8 +80,8 @@ def _unit(value: object) -> str | None:
 
 
 def _whole_labels(frame: pd.DataFrame) -> dict[str, str]:
+    from pipelines.annual.templates import division_info
     from pipelines.reference.load import store_for
-    from pipelines.reports.templates import division_info
     from pipelines.settings import load_settings
 
     store = store_for(load_settings())
@@ -99,8 +101,7 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
     the connection's ``ref_annual_identity_terms`` (what the build used), else from the
     reference templates of ``GONGKAI_DATA_DIR``. An empty list means every table adds up.
     """
-    from pipelines.reports.annual import render_report_sql
-    from pipelines.reports.templates import load_templates, spec_frames
+    from pipelines.annual.templates import load_templates, spec_frames
 
     is_frame = isinstance(data, pd.DataFrame)
     con = duckdb.connect() if is_frame else data
@@ -130,7 +131,7 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
             frames = spec_frames(templates)
             terms = register("_annual_terms", frames["ref_annual_identity_terms"])
             columns = register("_annual_columns", frames["ref_annual_columns"])
-        sql = render_report_sql("identities", cells=cells, terms=terms, columns=columns, tolerance=tolerance)
+        sql = SQL.render("identities", cells=cells, terms=terms, columns=columns, tolerance=tolerance)
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

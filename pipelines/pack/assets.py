@@ -26,11 +26,11 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.marts.publish import gongkai_marts
+from pipelines.pack import charts, docx, html, xlsx
 from pipelines.partitions import DIVISIONS, division_of
-from pipelines.publish import gongkai_marts
 from pipelines.reference.load import store_for
 from pipelines.reference.store import ReferenceStore
-from pipelines.reports import charts, docx, html, xlsx
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
@@ -238,11 +238,11 @@ def _text(value: object) -> str | None:
 def identity_problems(cells: pd.DataFrame, template: str) -> dict[str, list[str]]:
     """Broken identities of one division-year's cells, as messages by table code.
 
-    The shared checker (``pipelines.reports.identities``, the same one that blocks the build)
+    The shared checker (``pipelines.annual.identities``, the same one that blocks the build)
     judges; a frame without the key columns (a single table handed in) is keyed as one table.
     """
-    from pipelines.reports.identities import CELL_COLUMNS, broken_identities
-    from pipelines.reports.templates import load_templates
+    from pipelines.annual.identities import CELL_COLUMNS, broken_identities
+    from pipelines.annual.templates import load_templates
 
     frame = cells.copy()
     defaults = {"division": "", "unit": None, "year": 0, "template": template}

@@ -6,30 +6,29 @@ a finding about the county, not a failure of the pipeline, so these checks warn 
 block. A target whose kind has no rule yet shows up as a row with ``passed`` NULL.
 """
 
-from pathlib import Path
-
 import dagster as dg
 
+from pipelines.db import SqlFolder
 from pipelines.marts.assets import MARTS_BY_NAME
 from pipelines.reference.assets import plan_catalogue, unit_registry
 from pipelines.resources import MartsDatabase
 
-METRICS_DIR = Path(__file__).parent / "metrics"
+SQL = SqlFolder(__file__)
 GROUP = "plan"
 
 
 def metric_names() -> list[str]:
     """Kinds of target the project can measure (one SQL rule each)."""
-    return sorted(p.stem for p in METRICS_DIR.glob("*.sql") if not p.stem.startswith("_"))
+    return [name.split("/", 1)[1] for name in SQL.names("metrics")]
 
 
 def plan_metrics_sql(names: list[str]) -> str:
     """The model of ``plan_metrics``: every rule's rows, plus unmeasurable targets."""
-    parts = [(METRICS_DIR / f"{n}.sql").read_text(encoding="utf-8") for n in names]
+    parts = [SQL.render(f"metrics/{n}") for n in names]
     known = ", ".join(f"'{n}'" for n in names)
     unmeasured = f"""
         SELECT division, year, task_code, metric, description, NULL AS target,
-               '无此类指标的计算规则（pipelines/checks/metrics/' || metric || '.sql）' AS actual,
+               '无此类指标的计算规则（pipelines/plan/sql/metrics/' || metric || '.sql）' AS actual,
                NULL::DOUBLE AS actual_value, NULL::BOOLEAN AS passed,
                []::VARCHAR[] AS shortfalls, []::VARCHAR[] AS evidence
         FROM plan_targets WHERE metric NOT IN ({known})"""
@@ -73,7 +72,7 @@ SPECS = [
 def plan_metrics(context: dg.AssetExecutionContext, marts_db: MartsDatabase):
     """Measure every target of every plan; one WARN check per kind of target."""
     with marts_db.connect() as con:
-        con.execute((METRICS_DIR / "_target_units.sql").read_text(encoding="utf-8"))
+        SQL.run(con, "target_units")
         con.execute(plan_metrics_sql(METRICS))
         rows = con.execute(
             "SELECT metric, metric_code, division, year, passed, target, actual, shortfalls FROM plan_metrics"

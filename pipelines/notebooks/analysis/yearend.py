@@ -4,7 +4,7 @@ and the leaders' pack of the same year (its headline figures and charts).
 The annual tables are the whole division's (``unit`` NULL). A change from last year is shown
 only where last year has the same cell: same template, table, row and column (the 2019 and
 2021 templates do not continue the 2008 one). The headline figures and the charts are the
-pack's own (``pipelines.reports.pack``), so the notebook and the leaders read the same numbers.
+pack's own (``pipelines.pack.assets``), so the notebook and the leaders read the same numbers.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 from IPython.display import display
 
-from pipelines.analysis import data_dir_of, has_table
-from pipelines.analysis.display import heading, notice, show
+from pipelines.notebooks.analysis import data_dir_of, has_table
+from pipelines.notebooks.analysis.display import heading, notice, show
 from pipelines.reference.store import ReferenceStore
 from pipelines.settings import Settings, load_settings, parse_as_of
 
@@ -161,12 +161,12 @@ def changes(con: duckdb.DuckDBPyConnection, division: str, year: int, top: int =
 
 def leaders_pack(con: duckdb.DuckDBPyConnection, division: str, year: int,
                  data_dir: str | os.PathLike | None = None, as_of: str | None = None):
-    """The leaders' pack of the year as the build writes it (``pipelines.reports.pack.PackData``).
+    """The leaders' pack of the year as the build writes it (``pipelines.pack.assets.PackData``).
 
     ``as_of`` (``YYYY-MM-DD``, default ``GONGKAI_AS_OF`` or today) decides which monthly
     returns were already due, as it does for the build.
     """
-    from pipelines.reports.pack import load_pack
+    from pipelines.pack.assets import load_pack
 
     settings = Settings(data_dir=data_dir_of(data_dir),
                         as_of=parse_as_of(str(as_of)) if as_of else load_settings().as_of)

@@ -12,10 +12,10 @@ import os
 import duckdb
 import pandas as pd
 
-from pipelines.analysis import data_dir_of, division_year_frame
-from pipelines.analysis.display import KeyFigure, KeyFigures
+from pipelines.notebooks.analysis import data_dir_of, division_year_frame
+from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 from pipelines.reference.store import ReferenceStore
-from pipelines.reports.charts import TASK_STATES
+from pipelines.pack.charts import TASK_STATES
 
 NUMERALS = "一二三四五六七八九十"
 STATE_ORDER = list(TASK_STATES)

@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import PrivateAttr
 
-from pipelines.checks.gx import EXPECTATIONS_DIR, GxRunner, load_suite_json, suite_names
+from pipelines.gx import EXPECTATIONS_DIR, GxRunner, load_suite_json, suite_names
 from pipelines.ingest.contracts import CATEGORIES
 from pipelines.resources import MartsDatabase
 

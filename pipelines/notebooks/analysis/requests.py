@@ -10,9 +10,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.analysis import division_year_frame
-from pipelines.analysis.display import KeyFigure, KeyFigures
-from pipelines.reports.charts import REQUEST_STATES
+from pipelines.notebooks.analysis import division_year_frame
+from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
+from pipelines.pack.charts import REQUEST_STATES
 
 _REQUESTS = """
     received AS (

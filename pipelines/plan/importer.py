@@ -8,7 +8,7 @@ the office reviews it (titles above all) before it is committed.
 
 Usage::
 
-    python -m pipelines.plan_import data/reference/640521/plan-2018.txt \\
+    python -m pipelines.plan.importer data/reference/640521/plan-2018.txt \\
         --division 640521 --year 2018 --out data/reference/640521/plan-2018.json
 """
 
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pipelines.plan.catalogue import cn_to_int
 from pipelines.reference.names import normalize_text
-from pipelines.reference.plan import cn_to_int
 from pipelines.reference.units import UnitRegistry, load_registry
 
 GROUP_DEPARTMENTS = "@部门"
@@ -668,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
     carries the office's review. Returns the process exit code.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m pipelines.plan_import", description="从计划文本生成计划目录草稿（JSON）"
+        prog="python -m pipelines.plan.importer", description="从计划文本生成计划目录草稿（JSON）"
     )
     parser.add_argument("text", type=Path, help="计划文本文件（UTF-8）")
     parser.add_argument("--division", required=True, help="6位行政区划代码，如 640521")

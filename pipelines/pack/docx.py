@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 if TYPE_CHECKING:
-    from pipelines.reports.pack import KeyFigure, PackData, StatSheet, StatTable
+    from pipelines.pack.assets import KeyFigure, PackData, StatSheet, StatTable
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT = "宋体", "黑体", "仿宋", "宋体"
 WIDE_TABLE_COLUMNS = 10
@@ -69,7 +69,7 @@ def clean_label(label: str) -> str:
 
 def num(value: float | None, unit: str = "") -> str:
     """A figure with its unit as prose writes it (``60件``, ``0.015万元``)."""
-    from pipelines.reports.pack import format_number
+    from pipelines.pack.assets import format_number
 
     return f"{format_number(value, unit)}{unit}"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.analysis import division_year_frame
-from pipelines.analysis.display import KeyFigure, KeyFigures
+from pipelines.notebooks.analysis import division_year_frame
+from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 
 # The plan's key domains (2018 plan, section 二) and the disclosure categories they publish
 # under. A category of the CMS, not a task: coverage counts what units actually published.

@@ -1,1 +1,0 @@
-"""Data-quality checks: GX sanity suites (blocking) and the plan's own metrics (warnings)."""
