@@ -21,7 +21,8 @@ import duckdb
 from pipelines.ingest.assets import source_files
 from pipelines.ingest.reader import sha256_of
 from pipelines.partitions import DIVISIONS
-from pipelines.reference.load import divisions, load_division, store_for
+from pipelines.plan.catalogue import division_plans
+from pipelines.reference.load import divisions, store_for
 from pipelines.settings import SOURCES, Settings, load_settings
 
 TIMEZONE = "Asia/Shanghai"
@@ -73,7 +74,7 @@ def affected_assets(source: str) -> dg.AssetSelection:
     The reference assets are cheap and come along, so the very first drop into an empty
     data directory builds too.
     """
-    selection = dg.AssetSelection.assets(f"raw_{source}").downstream() | dg.AssetSelection.groups("reference")
+    selection = dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
     for group in SLOW_GROUPS:
         selection = selection - dg.AssetSelection.groups(group)
     return selection
@@ -127,7 +128,7 @@ SENSORS = [build_file_sensor(s) for s in SOURCES]
 
 def reporting_due_day(settings: Settings, year: int, division: str) -> int | None:
     """The monthly-return due day of a division's plan for ``year``, if it has one."""
-    plans = [p for p in load_division(store_for(settings), division).plans if p.year == year]
+    plans = [p for p in division_plans(store_for(settings), division) if p.year == year]
     return plans[0].reporting_due_day if plans else None
 
 

@@ -1,36 +1,35 @@
 """The one Dagster code location of Gongkai: ``dagster dev -m pipelines.definitions``.
 
-Assembles the pieces and nothing else: assets by layer, the marts resource, one job that
-builds everything. Runs execute in one process because DuckDB allows one writer.
+An assembly and nothing else: each domain's assets and checks (in the order the data flows),
+the resources, the jobs, schedules and sensors. Runs execute in one process because DuckDB
+allows one writer per file.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.annual.assets import ASSETS as ANNUAL_ASSETS
-from pipelines.annual.assets import CHECKS as ANNUAL_CHECKS
-from pipelines.automation import JOBS as AUTOMATION_JOBS
-from pipelines.automation import SCHEDULES, SENSORS
-from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
-from pipelines.marts.assets import ASSETS as MART_ASSETS
-from pipelines.marts.checks import CHECKS as SANITY_CHECKS
-from pipelines.marts.checks import GreatExpectations
-from pipelines.marts.publish import ASSETS as PUBLISH_ASSETS
-from pipelines.notebooks.assets import ASSETS as NOTEBOOK_ASSETS
-from pipelines.pack.assets import ASSETS as PACK_ASSETS
-from pipelines.plan.assets import ASSETS as PLAN_ASSETS
-from pipelines.reference.assets import ASSETS as REFERENCE_ASSETS
+from pipelines.annual import assets as annual_assets
+from pipelines.annual import checks as annual_checks
+from pipelines.automation import JOBS, SCHEDULES, SENSORS
+from pipelines.gx import GreatExpectations
+from pipelines.ingest import assets as ingest_assets
+from pipelines.marts import assets as marts_assets
+from pipelines.marts import checks as marts_checks
+from pipelines.notebooks import assets as notebooks_assets
+from pipelines.pack import assets as pack_assets
+from pipelines.plan import assets as plan_assets
+from pipelines.plan import checks as plan_checks
+from pipelines.reference import assets as reference_assets
 from pipelines.resources import MartsDatabase
 
-ALL_ASSETS = [
-    *REFERENCE_ASSETS, *INGEST_ASSETS, *MART_ASSETS, *PLAN_ASSETS, *ANNUAL_ASSETS, *PUBLISH_ASSETS,
-    *PACK_ASSETS,
-]
-ALL_CHECKS = [*SANITY_CHECKS, *ANNUAL_CHECKS]
+# Everything up to the published marts and the leaders' pack, in the order the data flows.
+ALL_ASSETS = [*reference_assets.ASSETS, *plan_assets.ASSETS, *ingest_assets.ASSETS, *marts_assets.ASSETS,
+              *annual_assets.ASSETS, *pack_assets.ASSETS]
+ALL_CHECKS = [*plan_checks.CHECKS, *marts_checks.CHECKS, *annual_checks.CHECKS]
 # The analysts' notebooks, executed headless (~40 s a division): in the UI, the schedules and
 # `python -m pipelines build`, but not in every test build.
-NOTEBOOKS = [*NOTEBOOK_ASSETS]
+NOTEBOOKS = notebooks_assets.ASSETS
 
 build_all = dg.define_asset_job(
     "build_all",
@@ -48,7 +47,7 @@ def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dic
 defs = dg.Definitions(
     assets=[*ALL_ASSETS, *NOTEBOOKS],
     asset_checks=ALL_CHECKS,
-    jobs=[build_all, *AUTOMATION_JOBS],
+    jobs=[build_all, *JOBS],
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources=make_resources(),

@@ -7,18 +7,21 @@ lazily: the import alone takes 8–10 s, which an asset that needs no check shou
 Usage statistics stay off: there is no network at a county office.
 """
 
-from __future__ import annotations
 
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import pandas as pd
+from pydantic import PrivateAttr
 
+from pipelines.resources import MartsDatabase
 from pipelines.settings import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
@@ -212,3 +215,68 @@ class GxRunner:
             text = re.sub(r"url\('https?://[^']+'\)", "none", text)
             text = text.replace("</head>", _OFFLINE_CSS + "</head>", 1)
             page.write_text(text, encoding="utf-8")
+
+
+class GreatExpectations(dg.ConfigurableResource):
+    """The project's GX suites and a file context next to the marts (for Data Docs)."""
+
+    expectations_dir: str = str(EXPECTATIONS_DIR)
+    _runners: dict = PrivateAttr(default_factory=dict)
+
+    def runner(self, marts_db: MartsDatabase) -> GxRunner:
+        """One GxRunner per marts folder and process (the GX context is costly to create)."""
+        marts_dir = marts_db.settings().marts_dir
+        if marts_dir not in self._runners:
+            self._runners[marts_dir] = GxRunner(marts_dir, Path(self.expectations_dir))
+        return self._runners[marts_dir]
+
+
+def suites_for(assets: set[str], folder: Path = EXPECTATIONS_DIR) -> list[str]:
+    """The suites that check one of ``assets`` (a suite's ``meta.gongkai.asset``, else its table)."""
+    out = []
+    for name in suite_names(folder):
+        meta = load_suite_json(name, folder)["meta"]["gongkai"]
+        if meta.get("asset", meta["table"]) in assets:
+            out.append(name)
+    return out
+
+
+def suite_check(suite: str, parameters: Callable[[Any], dict]) -> dg.AssetChecksDefinition:
+    """The blocking check of one suite on the asset the suite names.
+
+    A failing suite stops the assets below it, and so the publish step: marts that break
+    their own invariants never replace the published database. ``parameters(con)`` gives the
+    runtime values the suite refers to as ``$PARAMETER`` (the registry, the catalogue…).
+    """
+    meta = load_suite_json(suite)["meta"]["gongkai"]
+
+    @dg.asset_check(
+        asset=meta.get("asset", meta["table"]),
+        name=f"gx_{suite}",
+        blocking=True,
+        description=f"健全性检查（great-expectations 套件 expectations/{suite}.json）：{meta['title']}",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, marts_db: MartsDatabase, great_expectations: GreatExpectations
+    ) -> dg.AssetCheckResult:
+        with marts_db.connect() as con:
+            frame = con.execute(meta["query"]).df()
+            values = parameters(con)
+        result = great_expectations.runner(marts_db).validate(suite, frame, values)
+        for failure in result.failures:
+            context.log.error(f"{meta['title']}：{failure['说明']}（不符合 {failure['不符合行数']} 行）")
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "rows": len(frame),
+                "expectations": result.evaluated,
+                "failed": len(result.failures),
+                "failures": result.failures,
+                "data_docs": dg.MetadataValue.path(
+                    str(marts_db.settings().marts_dir / "data-docs" / "index.html")
+                ),
+            },
+        )
+
+    return _check

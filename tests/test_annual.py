@@ -17,8 +17,8 @@ import pytest
 from conftest import DIVISION, REQUEST_HEADER, check_results, frame, marts, write_xlsx
 
 from pipelines.annual.assets import ASSETS as ANNUAL_ASSETS
-from pipelines.annual.assets import CHECKS as ANNUAL_CHECKS
 from pipelines.annual.assets import annual_report
+from pipelines.annual.checks import CHECKS as ANNUAL_CHECKS
 from pipelines.annual.identities import broken_identities
 from pipelines.annual.templates import TemplateError, load_templates, parse_template
 from pipelines.partitions import DIVISIONS, ensure_partitions
@@ -40,14 +40,14 @@ FACT_HEADER = ["年度", "单位", "指标", "数值"]
 def _wired() -> bool:
     """Whether pipelines.definitions already builds annual_report before publishing."""
     from pipelines.definitions import ALL_ASSETS
-    from pipelines.marts.publish import gongkai_marts
+    from pipelines.marts.assets import gongkai_marts
 
     publish = next((a for a in ALL_ASSETS if gongkai_marts.key in a.keys), None)
     return publish is not None and annual_report.key in publish.asset_deps[gongkai_marts.key]
 
 
 def _publish_after(upstream: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    from pipelines.marts.publish import gongkai_marts
+    from pipelines.marts.assets import gongkai_marts
 
     deps = [k for a in upstream for k in a.keys if k != gongkai_marts.key]
 
@@ -64,7 +64,7 @@ def annual_build(data_dir: Path, as_of: str, expect_success: bool = True) -> dg.
     included, as ``python -m pipelines build`` does once they are wired into
     pipelines.definitions (until then the publish step is made to wait for them here)."""
     from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
-    from pipelines.marts.publish import gongkai_marts
+    from pipelines.marts.assets import gongkai_marts
 
     assets, checks = list(ALL_ASSETS), list(ALL_CHECKS)
     keys = {k for a in assets for k in a.keys}

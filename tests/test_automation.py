@@ -63,8 +63,8 @@ def test_new_same_and_changed_files(env):
         k.path[-1]
         for k in defs.get_sensor_def("returns_files").asset_selection.resolve(defs.resolve_asset_graph())
     }
-    assert "raw_returns" in sensor_keys and "task_status" in sensor_keys and "gongkai_marts" in sensor_keys
-    assert "raw_requests" not in sensor_keys and "requests" not in sensor_keys
+    assert "stg_returns" in sensor_keys and "task_status" in sensor_keys and "gongkai_marts" in sensor_keys
+    assert "stg_requests" not in sensor_keys and "requests" not in sensor_keys
     assert selected is None or selected <= sensor_keys
     # the same file dropped again (rewritten with the same content, new mtime): nothing
     data = (folder / "a.xlsx").read_bytes()

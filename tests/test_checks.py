@@ -173,7 +173,7 @@ def test_failed_sanity_suite_blocks_the_publish_step(tmp_path):
         e.asset_key.path[-1] for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
     }
     assert {"plan_catalogue", "working_calendar", "unit_registry"} <= materialized  # above it: ran
-    assert not {"raw_returns", "task_status", "plan_metrics", "gongkai_marts"} & materialized
+    assert not {"stg_returns", "task_status", "plan_metrics", "gongkai_marts"} & materialized
     assert not (tmp_path / "marts" / "gongkai.duckdb").exists()
 
 

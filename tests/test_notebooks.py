@@ -16,7 +16,7 @@ import pytest
 from conftest import marts
 
 from pipelines.demo import DEMO_AS_OF
-from pipelines.notebooks.analysis import kernel, strip
+from pipelines.notebooks import kernel, strip
 from pipelines.notebooks.assets import ASSETS, NOTEBOOKS, NOTEBOOKS_DIR, NotebookFailed, run_notebook
 
 DIVISION, YEAR = "640521", 2018
@@ -226,7 +226,7 @@ def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, dem
 
 
 def test_year_end_notebook_draws_the_leaders_charts(executed, demo):
-    from pipelines.pack.assets import load_pack
+    from pipelines.pack.load import load_pack
     from pipelines.settings import Settings
 
     data_dir, *_ = demo

@@ -22,6 +22,7 @@ import pytest
 from docx import Document
 
 from pipelines.pack import assets as pack_module
+from pipelines.pack import layout
 from pipelines.pack.assets import PNG_NOTE_FILE, find_browser, leaders_pack, write_packs
 from pipelines.pack.docx import HEADINGS_2008
 from pipelines.partitions import ensure_partitions
@@ -401,7 +402,7 @@ def test_2019_tables_get_the_official_header_groupings():
                                         ("3.1", "（一）予以公开", 1.0), ("3.7", "（七）总计", 1.0),
                                         ("4", "四、结转下年度继续办理", 1.0))
              for c in cols3 if not (c == "total" and code == "1")]
-    sheets = pack_module.build_sheets(pd.DataFrame(rows), "2019")
+    sheets = layout.build_sheets(pd.DataFrame(rows), "2019")
     assert [s.name for s in sheets] == ["三、依申请公开", "四、复议诉讼"]
     t3, t4 = sheets[0].tables[0], sheets[1].tables[0]
     assert t3.header_depth == 3
@@ -426,7 +427,7 @@ def test_identities_are_checked_per_table_with_readable_messages():
     cells = pd.DataFrame([{"table_code": "main", "row_code": c, "col_code": "value", "value": v}
                           for c, v in values.items()])
     # the shared checker (the one that blocks the build) judges, and names the cells
-    problems = pack_module.identity_problems(cells, "2008")
+    problems = layout.identity_problems(cells, "2008")
     assert list(problems) == ["main"]
     assert [m.split(" 统计表 ")[-1] for m in problems["main"]] == [
         "第1.1行<第1.1.a行（5<6）", "第3.2行≠第3.2.1+3.2.2行（55≠52+4）"]

@@ -18,12 +18,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.annual.identities import CHECKS as IDENTITY_CHECKS
 from pipelines.annual.templates import SPEC_TYPES, division_info, load_templates, spec_frames
 from pipelines.db import SqlFolder, count_rows, write_frame
-from pipelines.marts.assets import MARTS_BY_NAME
 from pipelines.partitions import DIVISIONS
-from pipelines.reference.assets import reference_rules, unit_registry
 from pipelines.reference.load import store_for
 from pipelines.resources import MartsDatabase
 
@@ -49,9 +46,8 @@ def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, divisio
     group_name=GROUP,
     kinds={"duckdb"},
     partitions_def=DIVISIONS,
-    deps=[reference_rules, unit_registry,
-          *(MARTS_BY_NAME[n] for n in ("requests", "disclosures", "disclosure_channels", "activities",
-                                       "appeals", "facts"))],
+    deps=["reference_rules", "unit_registry", "requests", "disclosures", "disclosure_channels", "activities",
+          "appeals", "facts"],
     description="政府信息公开工作年度报告统计表：各区划、各年度（按当年适用模板）全区划及各单位的每个单元格，"
                 "并附每个单元格的来源记录（annual_report_sources）",
 )
@@ -80,4 +76,3 @@ def annual_report(context: dg.AssetExecutionContext, marts_db: MartsDatabase) ->
 
 
 ASSETS = [annual_report]
-CHECKS = list(IDENTITY_CHECKS)

@@ -1,5 +1,5 @@
 """The arithmetic of the annual tables (sums of sub-rows, 1 + 2 = 3.7 + 4, total = sum of the
-applicant types, …) as a blocking asset check: a table that breaks one is not published.
+applicant types, …): which identities a set of cells breaks, and where.
 
 The identities are data in the template files; ``sql/identities.sql`` evaluates them for every
 (division, unit, year, template, table). ``broken_identities`` is public so that whoever
@@ -9,12 +9,13 @@ exports a table (the leaders' pack) can refuse one that does not add up.
 
 from dataclasses import dataclass
 
-import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.db import SqlFolder
-from pipelines.resources import MartsDatabase
+from pipelines.annual.templates import division_info, load_templates, spec_frames
+from pipelines.db import SqlFolder, table_exists
+from pipelines.reference.load import store_for
+from pipelines.settings import load_settings
 
 SQL = SqlFolder(__file__)
 CELL_COLUMNS = ("division", "unit", "year", "template", "table_code", "row_code", "col_code", "value")
@@ -80,16 +81,8 @@ def _unit(value: object) -> str | None:
 
 
 def _whole_labels(frame: pd.DataFrame) -> dict[str, str]:
-    from pipelines.annual.templates import division_info
-    from pipelines.reference.load import store_for
-    from pipelines.settings import load_settings
-
     store = store_for(load_settings())
     return {d: division_info(store, d)["whole_label"] for d in frame["division"].dropna().unique()}
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
 
 
 def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates: dict | None = None,
@@ -101,8 +94,6 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
     the connection's ``ref_annual_identity_terms`` (what the build used), else from the
     reference templates of ``GONGKAI_DATA_DIR``. An empty list means every table adds up.
     """
-    from pipelines.annual.templates import load_templates, spec_frames
-
     is_frame = isinstance(data, pd.DataFrame)
     con = duckdb.connect() if is_frame else data
     registered: list[str] = []
@@ -120,13 +111,10 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
             cells = register("_annual_cells", data[list(CELL_COLUMNS)].astype({"value": "float64"}))
         else:
             cells = "annual_report"
-        if templates is None and not is_frame and _has_table(con, "ref_annual_identity_terms"):
+        if templates is None and not is_frame and table_exists(con, "ref_annual_identity_terms"):
             terms, columns = "ref_annual_identity_terms", "ref_annual_columns"
         else:
             if templates is None:
-                from pipelines.reference.load import store_for
-                from pipelines.settings import load_settings
-
                 templates = load_templates(store_for(load_settings()))
             frames = spec_frames(templates)
             terms = register("_annual_terms", frames["ref_annual_identity_terms"])
@@ -163,33 +151,3 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
             rhs=tuple(_values(r["rhs_codes"])), other_code=r["other_code"], cells=cells_named,
             message=_message(r, label)))
     return broken
-
-
-@dg.asset_check(
-    asset="annual_report",
-    name="annual_identities",
-    blocking=True,
-    description="年报统计表勾稽关系（各模板文件中的 identities）：每张表（区划 × 单位 × 年度）"
-                "逐列、逐行核对，不成立则不发布",
-)
-def annual_identities(context: dg.AssetCheckExecutionContext, marts_db: MartsDatabase) -> dg.AssetCheckResult:
-    """Blocking: every identity of every annual table holds; the metadata names broken cells."""
-    with marts_db.connect() as con:
-        broken = broken_identities(con)
-        tables = con.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT division, unit, year, template, table_code "
-            "FROM annual_report)").fetchone()[0]
-    for b in broken[:50]:
-        context.log.error(f"年报勾稽关系不成立：{b.message}")
-    return dg.AssetCheckResult(
-        passed=not broken,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "tables": tables,
-            "broken": len(broken),
-            "broken_cells": [b.message for b in broken[:200]],
-        },
-    )
-
-
-CHECKS = [annual_identities]

@@ -1,4 +1,4 @@
-"""Ingest assets, one per source: raw files of every division → staging tables.
+"""Ingest assets, one per source (``stg_<source>``): raw files of a division → staging tables.
 
 Each asset reads every file under ``raw/<division>/<source>/`` through the reader core,
 writes the typed rows, the rejected rows and the file list to the ``staging`` schema, then
@@ -27,7 +27,6 @@ from pipelines.ingest.reader import (
 )
 from pipelines.partitions import DIVISIONS
 from pipelines.privacy import load_secret
-from pipelines.reference.assets import plan_catalogue, reference_rules, unit_registry
 from pipelines.reference.load import load_division, outcome_vocabulary, store_for
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
@@ -146,11 +145,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     """The ingest asset of one source."""
 
     @dg.asset(
-        name=f"raw_{contract.source}",
+        name=f"stg_{contract.source}",
         partitions_def=DIVISIONS,
         group_name=GROUP,
         kinds={"duckdb", "excel"},
-        deps=[unit_registry, plan_catalogue, reference_rules],
+        deps=["unit_registry", "plan_catalogue", "reference_rules"],
         description=f"读取 raw/<区划>/{contract.source}/ 下的{contract.label}，"
                     "问题行隔离并注明原因，重复导出的台账按键去重",
     )

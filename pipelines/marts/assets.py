@@ -1,7 +1,9 @@
-"""Mart assets: each runs its SQL model (``sql/mart_<name>.sql``) against the staging database.
+"""Mart assets: each runs its SQL model (``sql/mart_<name>.sql``) against the staging database,
+and the last step of every build, ``gongkai_marts``, publishes it.
 
 Group ``marts``. The models are small and named by layer (``rules_*`` and ``int_*`` run in
-ingest; ``mart_*`` here); the last asset, ``gongkai_marts``, publishes the database.
+ingest; ``mart_*`` here). Upstream assets of other domains are named by key, so no domain
+imports another's assets.
 """
 
 
@@ -11,16 +13,13 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines.db import SqlFolder, count_rows
-from pipelines.ingest.assets import ASSETS as INGEST_ASSETS
 from pipelines.partitions import DIVISIONS
-from pipelines.reference.assets import plan_catalogue, reference_rules, working_calendar
 from pipelines.reference.calendar import CalendarNotCovered
 from pipelines.resources import MartsDatabase
 from pipelines.settings import SOURCES
 
 GROUP = "marts"
 SQL = SqlFolder(__file__)
-RAW = {a.key.path[-1]: a for a in INGEST_ASSETS}
 
 
 def _calendar_gaps(con, table: str, columns: Sequence[str], dates: Sequence[str]) -> None:
@@ -52,7 +51,7 @@ class Mart:
 
     name: str
     description: str
-    deps: Sequence[object]
+    deps: Sequence[str]
     verify: Callable | None = None
     sql: str | None = None
 
@@ -65,22 +64,22 @@ def _union_model(table: str, part: str) -> str:
 
 MARTS = [
     Mart("return_submissions", "每份进展报送表一行：报送期间、截止日、报送日期、是否按时、是否被重报替代",
-         [RAW["raw_returns"], plan_catalogue]),
-    Mart("return_rows", "进展报送表的每一行（含被重报替代的历史行）", [RAW["raw_returns"]]),
+         ["stg_returns", "plan_catalogue"]),
+    Mart("return_rows", "进展报送表的每一行（含被重报替代的历史行）", ["stg_returns"]),
     Mart("task_status", "任务 × 责任单位：最近一次报送的进展、完成日期、佐证与状态判定",
-         [RAW["raw_returns"], plan_catalogue, reference_rules]),
-    Mart("disclosure_channels", "主动公开信息 × 公开渠道", [RAW["raw_disclosures"]]),
+         ["stg_returns", "plan_catalogue", "reference_rules"]),
+    Mart("disclosure_channels", "主动公开信息 × 公开渠道", ["stg_disclosures"]),
     Mart("disclosures", "每条主动公开信息（索引号）一行：渠道、成文与发布日期、用时与是否及时",
-         ["disclosure_channels", working_calendar, reference_rules], _check_disclosures),
+         ["disclosure_channels", "working_calendar", "reference_rules"], _check_disclosures),
     Mart("requests", "每件依申请公开一行：适用条例、计时起点、法定期限、延期、答复与状态（不含个人信息）",
-         [RAW["raw_requests"], working_calendar, reference_rules], _check_requests),
-    Mart("appeals", "行政复议、行政诉讼案件", [RAW["raw_appeals"]]),
-    Mart("activities", "新闻发布会、解读、培训、会议等工作活动", [RAW["raw_activities"]]),
-    Mart("facts", "年度填报指标", [RAW["raw_facts"]]),
+         ["stg_requests", "working_calendar", "reference_rules"], _check_requests),
+    Mart("appeals", "行政复议、行政诉讼案件", ["stg_appeals"]),
+    Mart("activities", "新闻发布会、解读、培训、会议等工作活动", ["stg_activities"]),
+    Mart("facts", "年度填报指标", ["stg_facts"]),
     Mart("quarantine", "被隔离的行和文件：文件、工作表、行号、列名与原因",
-         list(RAW.values()), sql=_union_model("quarantine", "quarantine")),
+         [f"stg_{s}" for s in SOURCES], sql=_union_model("quarantine", "quarantine")),
     Mart("ingest_log", "每个原始文件一行：哈希、读取/导入/替代/隔离行数（可对账）",
-         list(RAW.values()), sql=_union_model("ingest_log", "log")),
+         [f"stg_{s}" for s in SOURCES], sql=_union_model("ingest_log", "log")),
 ]
 
 
@@ -105,7 +104,21 @@ def build_mart_asset(mart: Mart) -> dg.AssetsDefinition:
 
 
 MART_ASSETS = [build_mart_asset(m) for m in MARTS]
-MARTS_BY_NAME = {a.key.path[-1]: a for a in MART_ASSETS}
+MART_NAMES = [m.name for m in MARTS]
 
 
-ASSETS = MART_ASSETS
+@dg.asset(group_name="publish", kinds={"duckdb"}, partitions_def=DIVISIONS,
+          deps=[*MART_NAMES, "plan_metrics", "annual_report"],
+          description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
+def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """Publish the staging database as the division's database and reassemble ``gongkai.duckdb``."""
+    with marts_db.connect() as con:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        tables = {t: count_rows(con, t) for t in names}
+    path = marts_db.publish()
+    context.log.info(f"数据集市已发布：{path}")
+    return dg.MaterializeResult(metadata={"path": str(path), **{f"rows.{t}": n for t, n in tables.items()}})
+
+
+ASSETS = [*MART_ASSETS, gongkai_marts]

@@ -27,7 +27,7 @@ from pipelines.notebooks.analysis import division_name, open_marts, periods
 from pipelines.settings import PROJECT_ROOT
 from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
 from pipelines.notebooks.render import notebook_html
-from pipelines.marts.publish import gongkai_marts
+from pipelines.partitions import DIVISIONS
 from pipelines.resources import MartsDatabase
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -150,8 +150,8 @@ def _notebook_asset(name: str, title: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"notebook_{name}",
         group_name=GROUP,
-        deps=[gongkai_marts],
-        partitions_def=gongkai_marts.partitions_def,
+        deps=["gongkai_marts"],
+        partitions_def=DIVISIONS,
         kinds={"jupyter", "html"},
         description=f"分析笔记本 notebooks/{name}.ipynb（{title}）：按已发布数据集市中的每个区划和年度"
                     f"执行，输出 marts/reports/<区划>/<年度>/notebooks/{name}.html（隐藏代码，可离线打开）",

@@ -15,6 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from pipelines import vocabulary
+from pipelines.pack.model import Chart, PackData
+
 # Local fonts only: the HTML must work offline, and Chromium (PNG) finds Noto CJK through
 # fontconfig. The Windows and macOS names cover leaders opening the page on their own PCs.
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
@@ -24,31 +27,16 @@ GOOD, BAD, WARN, NEUTRAL = "#2e7d32", "#c62828", "#ef8f00", "#9e9e9e"
 PRIMARY, SECONDARY = "#1f5fa8", "#6a9fd8"
 PALETTE = [PRIMARY, "#e07b39", "#3a9a5b", "#8e5bb5", "#c9a227", "#3fa7b5", "#d0587e", "#7f7f7f"]
 
-REQUEST_STATES = {
-    "answered_on_time": ("按时答复", GOOD),
-    "answered_late": ("逾期答复", WARN),
-    "open": ("办理中（未到期）", SECONDARY),
-    "open_overdue": ("逾期未答复", BAD),
-}
-
-TASK_STATES = {
-    "done_on_time": ("按时完成", GOOD),
-    "done_late": ("逾期完成", WARN),
-    "overdue": ("逾期未完成", BAD),
-    "in_progress": ("推进中", SECONDARY),
-    "not_due": ("未到期", "#b3cde8"),
-    "no_deadline": ("无明确时限", "#bdbdbd"),
-    "external": ("依赖外部事项", "#8d6e63"),
-    "not_applicable": ("不适用", "#e0e0e0"),
-}
-
-RETURN_RESULTS = {
-    "on_time": ("按时报送", GOOD),
-    "late": ("逾期报送", WARN),
-    "missing": ("未报送", BAD),
-}
-
-METRIC_RESULTS = {True: ("达标", GOOD), False: ("未达标", BAD), None: ("无法计算", NEUTRAL)}
+# Words from the one vocabulary, colours here: (word, colour) per coded value.
+REQUEST_STATES = {state: (word, colour) for (state, word), colour in zip(
+    vocabulary.REQUEST_STATES.items(), (GOOD, WARN, SECONDARY, BAD), strict=True)}
+TASK_STATES = {state: (word, colour) for (state, word), colour in zip(
+    vocabulary.TASK_STATES.items(),
+    (GOOD, WARN, BAD, SECONDARY, "#b3cde8", "#bdbdbd", "#8d6e63", "#e0e0e0"), strict=True)}
+RETURN_RESULTS = {result: (word, colour) for (result, word), colour in zip(
+    vocabulary.RETURN_RESULTS.items(), (GOOD, WARN, BAD), strict=True)}
+METRIC_RESULTS = {passed: (word, colour) for (passed, word), colour in zip(
+    vocabulary.METRIC_RESULTS.items(), (GOOD, BAD, NEUTRAL), strict=True)}
 
 LOOK = go.layout.Template(
     layout={
@@ -391,3 +379,24 @@ def yearly_comparison(figures: pd.DataFrame) -> go.Figure:
 
 def _code_key(code: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in str(code).split("."))
+
+
+def build_charts(pack: PackData) -> list[Chart]:
+    """Every chart of the pack, in the order the page shows them."""
+    out = [
+        Chart("01-主动公开按月", disclosures_by_month(pack.disclosures, pack.year), "disclosures"),
+        Chart("02-主动公开按类别", disclosures_by_category(pack.disclosures), "disclosures"),
+        Chart("03-主动公开按渠道", disclosures_by_channel(pack.channels), "disclosures"),
+        Chart("04-依申请公开办理情况", requests_funnel(pack.requests), "requests"),
+        Chart("05-依申请公开答复时效", requests_timeliness(pack.requests), "requests"),
+        Chart("06-依申请公开办理用时", requests_working_days(pack.requests), "requests"),
+        Chart("07-依申请公开办理结果", requests_outcomes(pack.requests), "requests"),
+        Chart("08-工作任务完成情况", task_states_by_section(pack.task_status, pack.section_labels),
+              "plan"),
+        Chart("09-方案量化指标", plan_metrics_status(pack.plan_metrics), "plan"),
+        Chart("10-月度进展报送", returns_by_month(pack.returns), "plan"),
+    ]
+    if pack.history.dropna(subset=["value"])["year"].nunique() > 1:
+        out.append(Chart("11-主要指标年度对比", yearly_comparison(pack.history), "history"))
+    return out
+

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from docx import Document
@@ -24,8 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-if TYPE_CHECKING:
-    from pipelines.pack.assets import KeyFigure, PackData, StatSheet, StatTable
+from pipelines.pack.model import KeyFigure, PackData, StatSheet, StatTable
+from pipelines.vocabulary import TASK_STATES, format_number
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT = "宋体", "黑体", "仿宋", "宋体"
 WIDE_TABLE_COLUMNS = 10
@@ -49,9 +48,6 @@ HEADINGS_2019 = [
     "六、其他需要报告的事项",
 ]
 
-TASK_STATE_WORDS = [("done_on_time", "按时完成"), ("done_late", "逾期完成"), ("overdue", "逾期未完成"),
-                    ("in_progress", "正在推进"), ("not_due", "尚未到期"), ("no_deadline", "无明确时限"),
-                    ("external", "依赖外部事项"), ("not_applicable", "不适用")]
 
 _NUMBERING = re.compile(r"^(其中[：:]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])+")
 _TRAILING_COUNT = re.compile(r"(总次数|次数|数量|数)$")
@@ -69,7 +65,6 @@ def clean_label(label: str) -> str:
 
 def num(value: float | None, unit: str = "") -> str:
     """A figure with its unit as prose writes it (``60件``, ``0.015万元``)."""
-    from pipelines.pack.assets import format_number
 
     return f"{format_number(value, unit)}{unit}"
 
@@ -141,7 +136,7 @@ def plan_sentence(pack: PackData) -> str | None:
     if ts.empty:
         return None
     counts = ts["state"].value_counts()
-    states = "，".join(f"{word}{int(counts[s])}项" for s, word in TASK_STATE_WORDS if counts.get(s, 0))
+    states = "，".join(f"{word}{int(counts[s])}项" for s, word in TASK_STATES.items() if counts.get(s, 0))
     title = f"《{pack.plan_title}》" if pack.plan_title else f"{pack.year}年政务公开工作方案"
     text = (f"{title}确定工作任务{ts['task_code'].nunique()}项，分解到责任单位共{len(ts)}项"
             f"（任务×责任单位）。截至{pack.as_of.year}年{pack.as_of.month}月{pack.as_of.day}日，{states}。")

@@ -10,16 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from pipelines.pack.charts import FONT_FAMILY
-
-if TYPE_CHECKING:
-    from pipelines.pack.assets import Chart, PackData, StatTable
+from pipelines.pack.model import Chart, PackData, StatTable
+from pipelines.vocabulary import format_number
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
@@ -129,7 +127,6 @@ def _notes(pack: PackData) -> str:
 
 
 def _cards(pack: PackData) -> str:
-    from pipelines.pack.assets import format_number  # pack imports this module
 
     cards = []
     for fig in pack.figures.values():
@@ -205,7 +202,6 @@ def _tables(pack: PackData) -> str:
 
 
 def _table(table: StatTable) -> str:
-    from pipelines.pack.assets import format_number  # pack imports this module
 
     depth = table.header_depth
     stubs = (["代码"] if table.show_codes else []) + [table.stub_title or "项目"] + (

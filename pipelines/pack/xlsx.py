@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-if TYPE_CHECKING:
-    from pipelines.pack.assets import PackData, StatSheet, StatTable
+from pipelines.pack.model import PackData, StatSheet, StatTable
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"

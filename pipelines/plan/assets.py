@@ -1,20 +1,82 @@
-"""``plan_metrics``: the plan's own quantitative targets, measured, with WARN asset checks.
+"""The plan domain's assets: the reviewed catalogue of each year's plan, and its targets measured.
 
-Targets are data (the plan catalogue's ``targets`` and ``plan_targets``); the rule that
-measures each kind of target is one SQL file in ``metrics/<metric>.sql``. A missed target is
-a finding about the county, not a failure of the pipeline, so these checks warn and never
-block. A target whose kind has no rule yet shows up as a row with ``passed`` NULL.
+``plan_catalogue`` loads ``reference/<division>/plan-<year>.json`` (imported from the plan's
+text by ``importer`` and reviewed) into ``plan_tasks``, ``plan_task_units``, ``plan_targets``
+and ``plan_reporting``. ``plan_metrics`` measures every target: the rule for each kind of
+target is one SQL file in ``sql/metrics/<metric>.sql``; a target whose kind has no rule yet
+is a row with ``passed`` NULL. The WARN checks on the findings are in ``checks.py``.
 """
 
-import dagster as dg
+import json
 
-from pipelines.db import SqlFolder
-from pipelines.marts.assets import MARTS_BY_NAME
-from pipelines.reference.assets import plan_catalogue, unit_registry
+import dagster as dg
+import pandas as pd
+
+from pipelines.db import SqlFolder, count_rows, write_frame
+from pipelines.partitions import DIVISIONS
+from pipelines.plan.catalogue import division_plans
+from pipelines.reference.load import store_for
 from pipelines.resources import MartsDatabase
 
 SQL = SqlFolder(__file__)
 GROUP = "plan"
+
+
+def _target_row(division: str, year: int, task_code: str | None, target) -> dict:
+    return {"division": division, "year": year, "task_code": task_code, "metric": target.metric,
+            "description": target.description,
+            "params": json.dumps(target.params, ensure_ascii=False, sort_keys=True)}
+
+
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS, deps=["unit_registry"],
+          description="年度政务公开工作方案任务目录（由方案原文导入并经审核）")
+def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """plan_tasks, plan_task_units (task × responsible unit), plan_targets, plan_reporting."""
+    settings = marts_db.settings()
+    store = store_for(settings)
+    tasks, task_units, targets, reporting = [], [], [], []
+    for division in [marts_db.division]:
+        for plan in division_plans(store, division):
+            reporting.append({"division": division, "year": plan.year, "title": plan.title,
+                              "due_day": plan.reporting_due_day,
+                              "first_period": plan.reporting_first_period,
+                              "last_period": plan.reporting_last_period})
+            for t in plan.tasks:
+                tasks.append({
+                    "division": division, "year": plan.year, "task_code": t.code,
+                    "section": t.section, "title": t.title, "text": t.text,
+                    "lead_units": list(t.lead_units), "responsible_units": list(t.responsible_units),
+                    "deadline_kind": t.deadline_kind, "deadline_text": t.deadline_text,
+                    "due_on": t.due_on, "ongoing": t.ongoing, "event": t.event,
+                    "event_offset_days": t.event_offset_days,
+                    "target": "；".join(tg.description for tg in t.targets) or None,
+                })
+                task_units += [{"division": division, "year": plan.year, "task_code": t.code,
+                                "unit": u, "is_lead": u in t.lead_units}
+                               for u in t.responsible_units]
+                targets += [_target_row(division, plan.year, t.code, tg) for tg in t.targets]
+            targets += [_target_row(division, plan.year, None, tg) for tg in plan.plan_targets]
+    with marts_db.connect() as con:
+        write_frame(con, "plan_tasks", pd.DataFrame(tasks), [
+            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
+            ("section", "VARCHAR"), ("title", "VARCHAR"), ("text", "VARCHAR"),
+            ("lead_units", "VARCHAR[]"), ("responsible_units", "VARCHAR[]"),
+            ("deadline_kind", "VARCHAR"), ("deadline_text", "VARCHAR"), ("due_on", "DATE"),
+            ("ongoing", "BOOLEAN"), ("event", "VARCHAR"), ("event_offset_days", "INTEGER"),
+            ("target", "VARCHAR")])
+        write_frame(con, "plan_task_units", pd.DataFrame(task_units), [
+            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
+            ("unit", "VARCHAR"), ("is_lead", "BOOLEAN")])
+        write_frame(con, "plan_targets", pd.DataFrame(targets), [
+            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
+            ("metric", "VARCHAR"), ("description", "VARCHAR"), ("params", "JSON")])
+        write_frame(con, "plan_reporting", pd.DataFrame(reporting), [
+            ("division", "VARCHAR"), ("year", "INTEGER"), ("title", "VARCHAR"),
+            ("due_day", "INTEGER"), ("first_period", "VARCHAR"), ("last_period", "VARCHAR")])
+        counts = {t: count_rows(con, t) for t in ("plan_tasks", "plan_task_units", "plan_targets")}
+    return dg.MaterializeResult(metadata=counts)
+
+
 
 
 def metric_names() -> list[str]:
@@ -42,66 +104,25 @@ def plan_metrics_sql(names: list[str]) -> str:
 
 
 METRICS = metric_names()
-SPECS = [
-    dg.AssetCheckSpec(f"plan_{m}", asset="plan_metrics", description=f"计划指标 {m}（警告级，不阻断）")
-    for m in METRICS
-]
 
 
 @dg.asset(
     group_name=GROUP,
     kinds={"duckdb"},
-    deps=[
-        plan_catalogue,
-        unit_registry,
-        *(
-            MARTS_BY_NAME[n]
-            for n in (
-                "task_status",
-                "return_submissions",
-                "disclosures",
-                "disclosure_channels",
-                "requests",
-                "activities",
-            )
-        ),
-    ],
-    check_specs=SPECS,
+    partitions_def=DIVISIONS,
+    deps=["plan_catalogue", "unit_registry", "task_status", "return_submissions", "disclosures",
+          "disclosure_channels", "requests", "activities"],
     description="计划量化指标的实测：目标、实际、是否达标，以及未达标的单位、任务或信息",
 )
-def plan_metrics(context: dg.AssetExecutionContext, marts_db: MartsDatabase):
-    """Measure every target of every plan; one WARN check per kind of target."""
+def plan_metrics(marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """Measure every target of every plan of the division."""
     with marts_db.connect() as con:
         SQL.run(con, "target_units")
         con.execute(plan_metrics_sql(METRICS))
-        rows = con.execute(
-            "SELECT metric, metric_code, division, year, passed, target, actual, shortfalls FROM plan_metrics"
-        ).fetchall()
-    yield dg.MaterializeResult(
-        metadata={
-            "targets": len(rows),
-            "passed": sum(1 for r in rows if r[4]),
-            "missed": sum(1 for r in rows if r[4] is False),
-        }
-    )
-    for metric in METRICS:
-        mine = [r for r in rows if r[0] == metric]
-        missed = [r for r in mine if r[4] is not True]
-        for r in missed:
-            context.log.warning(f"{r[2]} {r[3]} {r[1]} 未达标：{r[6]}；{'、'.join(r[7][:10])}")
-        yield dg.AssetCheckResult(
-            check_name=f"plan_{metric}",
-            passed=not missed,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "targets": len(mine),
-                "missed": len(missed),
-                "findings": {
-                    f"{r[2]} {r[3]} {r[1]}": {"目标": r[5], "实际": r[6], "未达标": list(r[7])}
-                    for r in missed
-                },
-            },
-        )
+        targets, passed, missed = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed) "
+            "FROM plan_metrics").fetchone()
+    return dg.MaterializeResult(metadata={"targets": targets, "passed": passed, "missed": missed})
 
 
-ASSETS = [plan_metrics]
+ASSETS = [plan_catalogue, plan_metrics]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pipelines.reference.load import load_division
 from pipelines.reference.names import normalize_text
+from pipelines.reference.store import ReferenceStore
 from pipelines.reference.units import UnitRegistry
 
 DEADLINE_KINDS = ("date", "date_ongoing", "after_event", "external", "none")
@@ -172,3 +174,9 @@ def load_plans(division_dir: Path, registry: UnitRegistry | None = None) -> list
         except (KeyError, ValueError) as exc:
             raise ValueError(f"计划目录文件 {path} 有误：{exc}") from exc
     return plans
+
+
+def division_plans(store: ReferenceStore, division: str) -> list[Plan]:
+    """Every reviewed plan of a division in the reference store (none for an unknown one)."""
+    ref = load_division(store, division)
+    return load_plans(ref.folder, ref.registry) if ref.folder else []

@@ -5,13 +5,12 @@ calendar correction) is a reference-file change that flows through the next buil
 """
 
 
-import json
 from datetime import date
 
 import dagster as dg
 import pandas as pd
 
-from pipelines.db import SqlFolder, count_rows, write_frame
+from pipelines.db import SqlFolder, write_frame
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.load import (
     event_dates,
@@ -45,61 +44,6 @@ def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
             ("division", "VARCHAR"), ("unit", "VARCHAR"), ("kind", "VARCHAR"),
             ("aliases", "VARCHAR[]")])
     return dg.MaterializeResult(metadata={"units": n})
-
-
-def _target_row(division: str, year: int, task_code: str | None, target) -> dict:
-    return {"division": division, "year": year, "task_code": task_code, "metric": target.metric,
-            "description": target.description,
-            "params": json.dumps(target.params, ensure_ascii=False, sort_keys=True)}
-
-
-@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS, deps=[unit_registry],
-          description="年度政务公开工作方案任务目录（由方案原文导入并经审核）")
-def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
-    """plan_tasks, plan_task_units (task × responsible unit), plan_targets, plan_reporting."""
-    settings = marts_db.settings()
-    store = store_for(settings)
-    tasks, task_units, targets, reporting = [], [], [], []
-    for division in [marts_db.division]:
-        for plan in load_division(store, division).plans:
-            reporting.append({"division": division, "year": plan.year, "title": plan.title,
-                              "due_day": plan.reporting_due_day,
-                              "first_period": plan.reporting_first_period,
-                              "last_period": plan.reporting_last_period})
-            for t in plan.tasks:
-                tasks.append({
-                    "division": division, "year": plan.year, "task_code": t.code,
-                    "section": t.section, "title": t.title, "text": t.text,
-                    "lead_units": list(t.lead_units), "responsible_units": list(t.responsible_units),
-                    "deadline_kind": t.deadline_kind, "deadline_text": t.deadline_text,
-                    "due_on": t.due_on, "ongoing": t.ongoing, "event": t.event,
-                    "event_offset_days": t.event_offset_days,
-                    "target": "；".join(tg.description for tg in t.targets) or None,
-                })
-                task_units += [{"division": division, "year": plan.year, "task_code": t.code,
-                                "unit": u, "is_lead": u in t.lead_units}
-                               for u in t.responsible_units]
-                targets += [_target_row(division, plan.year, t.code, tg) for tg in t.targets]
-            targets += [_target_row(division, plan.year, None, tg) for tg in plan.plan_targets]
-    with marts_db.connect() as con:
-        write_frame(con, "plan_tasks", pd.DataFrame(tasks), [
-            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
-            ("section", "VARCHAR"), ("title", "VARCHAR"), ("text", "VARCHAR"),
-            ("lead_units", "VARCHAR[]"), ("responsible_units", "VARCHAR[]"),
-            ("deadline_kind", "VARCHAR"), ("deadline_text", "VARCHAR"), ("due_on", "DATE"),
-            ("ongoing", "BOOLEAN"), ("event", "VARCHAR"), ("event_offset_days", "INTEGER"),
-            ("target", "VARCHAR")])
-        write_frame(con, "plan_task_units", pd.DataFrame(task_units), [
-            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
-            ("unit", "VARCHAR"), ("is_lead", "BOOLEAN")])
-        write_frame(con, "plan_targets", pd.DataFrame(targets), [
-            ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
-            ("metric", "VARCHAR"), ("description", "VARCHAR"), ("params", "JSON")])
-        write_frame(con, "plan_reporting", pd.DataFrame(reporting), [
-            ("division", "VARCHAR"), ("year", "INTEGER"), ("title", "VARCHAR"),
-            ("due_day", "INTEGER"), ("first_period", "VARCHAR"), ("last_period", "VARCHAR")])
-        counts = {t: count_rows(con, t) for t in ("plan_tasks", "plan_task_units", "plan_targets")}
-    return dg.MaterializeResult(metadata=counts)
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
@@ -148,4 +92,4 @@ def reference_rules(marts_db: MartsDatabase) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"events": len(events), "outcome_words": len(outcomes)})
 
 
-ASSETS = [unit_registry, plan_catalogue, working_calendar, reference_rules]
+ASSETS = [unit_registry, working_calendar, reference_rules]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.plan.catalogue import Plan, load_plans
 from pipelines.reference.calendar import OVERRIDE_FILE, WorkingCalendar
 from pipelines.reference.names import normalize_text
 from pipelines.reference.store import ReferenceStore
@@ -19,11 +18,10 @@ from pipelines.settings import Settings
 
 @dataclass
 class DivisionReference:
-    """A division's registry and plans (either may be missing for an unknown county)."""
+    """A division's reference folder and unit registry (None for an unknown county)."""
 
     division: str
     registry: UnitRegistry | None
-    plans: list[Plan]
     folder: Path | None
 
 
@@ -42,12 +40,11 @@ def divisions(settings: Settings) -> list[str]:
 
 
 def load_division(store: ReferenceStore, division: str) -> DivisionReference:
-    """Registry and plans of one division; absent ones are None / empty, never an error."""
+    """Folder and registry of one division; an unknown division has None, never an error."""
     folder = store.division_dir(division)
     if folder is None:
-        return DivisionReference(division, None, [], None)
-    registry = load_registry(folder)
-    return DivisionReference(division, registry, load_plans(folder, registry), folder)
+        return DivisionReference(division, None, None)
+    return DivisionReference(division, load_registry(folder), folder)
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str | None]]:

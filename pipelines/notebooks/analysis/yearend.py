@@ -19,6 +19,7 @@ from IPython.display import display
 
 from pipelines.notebooks.analysis import data_dir_of, has_table
 from pipelines.notebooks.analysis.display import heading, notice, show
+from pipelines.pack.load import load_pack
 from pipelines.reference.store import ReferenceStore
 from pipelines.settings import Settings, load_settings, parse_as_of
 
@@ -166,8 +167,6 @@ def leaders_pack(con: duckdb.DuckDBPyConnection, division: str, year: int,
     ``as_of`` (``YYYY-MM-DD``, default ``GONGKAI_AS_OF`` or today) decides which monthly
     returns were already due, as it does for the build.
     """
-    from pipelines.pack.assets import load_pack
-
     settings = Settings(data_dir=data_dir_of(data_dir),
                         as_of=parse_as_of(str(as_of)) if as_of else load_settings().as_of)
     return load_pack(con, settings, division, year)
