@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pipelines.demo.common import YEAR, DemoContext, Table, fmt_date, page_link, workdays_between
+from pipelines.demo.common import (
+    YEAR,
+    DemoContext,
+    Table,
+    aliases_of,
+    fmt_date,
+    page_link,
+    workdays_between,
+)
 from pipelines.demo.scenario import ORGANISER, Scenario
 from pipelines.demo.vocab import ISSUES, TOPICS, VILLAGES
 from pipelines.demo.writers import write_file
@@ -142,5 +150,5 @@ def write_activities(ctx: DemoContext, scenario: Scenario) -> dict:
 
 
 def _maybe_alias(ctx: DemoContext, unit: str) -> str:
-    aliases = ctx.registry.units[ctx.registry.names().index(unit)].aliases
+    aliases = aliases_of(ctx.registry, unit)
     return ctx.rng.choice(aliases) if aliases and ctx.rng.random() < 0.15 else unit

@@ -141,6 +141,11 @@ def unit_code(registry: UnitRegistry, unit: str) -> int:
     return registry.names().index(unit) + 1
 
 
+def aliases_of(registry: UnitRegistry, unit: str) -> tuple[str, ...]:
+    """The other names the registry knows a unit by (a unit may write any of them)."""
+    return registry.units[registry.names().index(unit)].aliases
+
+
 def unit_abbr(registry: UnitRegistry, unit: str) -> str:
     """Web-folder name of a unit."""
     return UNIT_CODES.get(unit, (f"dw{unit_code(registry, unit):02d}", ""))[0]
