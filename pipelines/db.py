@@ -34,12 +34,18 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
     """
     ddl = ", ".join(f"{quote(n)} {t}" for n, t in columns)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
+    return insert_frame(con, table, frame, columns)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+                 columns: list[tuple[str, str]]) -> int:
+    """Append ``frame``'s columns to ``table``, each cast to its declared type."""
     if len(frame):
         view = "_gongkai_frame"
         con.register(view, frame[[n for n, _ in columns]])
         try:
             casts = ", ".join(f"CAST({quote(n)} AS {t})" for n, t in columns)
-            con.execute(f"INSERT INTO {table} SELECT {casts} FROM {view}")
+            con.execute(f"INSERT INTO {table} SELECT {casts} FROM {view}").fetchall()
         finally:
             con.unregister(view)
     return len(frame)

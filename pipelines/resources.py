@@ -1,63 +1,49 @@
-"""Dagster resources: the settings and the marts database with its staging-and-publish cycle.
+"""Dagster resources: the marts database of one division, written through a per-run staging copy.
 
-DuckDB allows one writing process, and a reader holding the file makes a writer fail
+DuckDB allows one writing process per file, and a reader holding a file makes a writer fail
 (measured: a build failed after 108 s while a notebook held a read-only connection). So a
-build never writes a published file in place. A run builds one division: it copies that
-division's published database (``marts/divisions/<division>.duckdb``) to a staging file of
-its own, writes there, and its last asset swaps the staging file in with one atomic
-``os.replace``, then assembles ``gongkai.duckdb`` from every division's file the same way.
-A reader keeps its open handle on the old file; a killed build leaves only a stale staging
-file, removed by the next build. Builds take an exclusive lock, so two schedulers (or a
-sensor run and ``python -m pipelines build``) never interleave.
+build never writes a published file in place: a run copies its division's database
+(``marts/divisions/<division>.duckdb``) to a staging file of its own under
+``marts/.staging/<division>/``, writes there, and its publish step (``pipelines.publish``)
+swaps the result in. Runs of one division queue on that division's lock; runs of different
+divisions proceed side by side and meet only for the moment the province view is rewritten.
+A killed run leaves a staging file of its own division, removed by that division's next run.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
+from contextlib import ExitStack, contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 from pydantic import PrivateAttr
 
+from pipelines.db import table_exists, write_frame
+from pipelines.fingerprint import code_digest, code_version, digest
+from pipelines.locks import file_lock
 from pipelines.partitions import PARTITION_TAG
-from pipelines.settings import Settings, load_settings, parse_as_of
+from pipelines.publish import Published, new_database, publish_division
+from pipelines.reference.load import reference_digest, store_for
+from pipelines.settings import SOURCES, Settings, load_settings, parse_as_of
 
 STAGING_DIR = ".staging"
-LOCK_FILE = ".build.lock"
-LOCK_WAIT_SECONDS = 1800
+LOCKS_DIR = ".locks"
+BUILD_INFO_TYPES = [
+    ("division", "VARCHAR"), ("as_of", "DATE"), ("built_at", "TIMESTAMP"), ("code_version", "VARCHAR"),
+    ("raw_digest", "VARCHAR"), ("reference_digest", "VARCHAR"), ("build_id", "VARCHAR"),
+    ("code_digest", "VARCHAR"), ("inputs_digest", "VARCHAR"), ("raw_files", "BIGINT"),
+]
 
 
-@contextmanager
-def build_lock(marts_dir: Path, log=None, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Exclusive, process-wide build lock (released by the kernel if the build is killed)."""
-    marts_dir.mkdir(parents=True, exist_ok=True)
-    with (marts_dir / LOCK_FILE).open("a+") as fh:
-        deadline = time.monotonic() + wait_seconds
-        announced = False
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"另一个构建仍在运行（{marts_dir / LOCK_FILE} 被占用超过 {wait_seconds:.0f} 秒）"
-                    ) from None
-                if log and not announced:
-                    log.info("另一个构建正在写入数据集市，等待其完成……")
-                    announced = True
-                time.sleep(0.5)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def division_lock(settings: Settings, division: str, log=None):
+    """The lock one build of ``division`` holds from its first step to its last."""
+    return file_lock(settings.marts_dir / LOCKS_DIR / f"{division}.lock", log,
+                     f"区划 {division} 的另一个构建正在写入数据集市")
 
 
 def _usable(db_path: Path) -> bool:
@@ -69,119 +55,52 @@ def _usable(db_path: Path) -> bool:
 
 
 def prepare_staging(settings: Settings, division: str, run_id: str, log=None) -> Path:
-    """Fresh staging file for this run, seeded from the division's published database
-    (the caller holds the build lock)."""
-    staging_dir = settings.marts_dir / STAGING_DIR
-    if staging_dir.exists():
-        shutil.rmtree(staging_dir)  # leftovers of a killed build: safe, we hold the lock
-    staging_dir.mkdir(parents=True)
-    staging = staging_dir / f"{division}-{run_id}.duckdb"
+    """A fresh staging file for this run, seeded from the division's published database
+    (the caller holds the division's lock, so leftovers here are a killed run's)."""
+    folder = settings.marts_dir / STAGING_DIR / division
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    staging = folder / f"{run_id}.duckdb"
     published = settings.division_db(division)
-    if published.exists():
-        if _usable(published):
-            shutil.copyfile(published, staging)
-        elif log:
+    if published.exists() and _usable(published):
+        shutil.copyfile(published, staging)
+    else:
+        if published.exists() and log:
             log.warning(f"已发布的 {published} 无法打开（可能由其他版本的 DuckDB 写入），本次从空库重建")
+        new_database(staging).close()
     return staging
 
 
-def _checkpointed(path: Path) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    wal = path.with_name(path.name + ".wal")
-    if wal.exists():
-        raise RuntimeError(f"暂存库 {path} 检查点后仍有未合并的 WAL，拒绝发布")
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
+def raw_digest(files: list[tuple[str, str]]) -> str:
+    """Digest of a division's raw files as (name, content hash) pairs, whatever their order."""
+    return digest(sorted(files))
 
 
-def _swap_in(new: Path, published: Path) -> None:
-    published.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(new, published)
-    dir_fd = os.open(published.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def inputs_digest(code: str, raw: str, reference: str, as_of: date) -> str:
+    """What a division's published marts are a function of; equal digests mean nothing to do."""
+    return digest([code, raw, reference, as_of.isoformat()])
 
 
-def publish_staging(staging: Path, published: Path) -> None:
-    """Checkpoint the staging file and swap it in atomically; readers keep the old file."""
-    _checkpointed(staging)
-    _swap_in(staging, published)
-
-
-def _create_macros(con: duckdb.DuckDBPyConnection, macros: list[tuple[str, list[str], str]]) -> None:
-    # A macro that calls another can only be created after it; the catalogue does not list
-    # them in creation order, so create what binds and retry the rest.
-    pending = list(macros)
-    while pending:
-        failed = []
-        for name, parameters, definition in pending:
-            try:
-                con.execute(f"CREATE OR REPLACE MACRO {name}({', '.join(parameters)}) AS {definition}")
-            except duckdb.CatalogException:
-                failed.append((name, parameters, definition))
-        if len(failed) == len(pending):
-            raise RuntimeError(f"无法重建宏：{'、'.join(m[0] for m in failed)}")
-        pending = failed
-
-
-def assemble_published(settings: Settings, freshest: str | None = None) -> Path:
-    """Rebuild ``gongkai.duckdb`` from every division's published database, atomically.
-
-    Tables with a ``division`` column are the union of all divisions' rows; the others are
-    shared rules (the calendar, the templates) and come from the freshest build.
-    """
-    parts = sorted(settings.divisions_dir.glob("*.duckdb"))
-    target = settings.marts_dir / STAGING_DIR / f"assembled-{os.getpid()}.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    con = duckdb.connect(str(target))
-    try:
-        aliases = {}
-        for i, part in enumerate(parts):
-            alias = f"part{i}"
-            con.execute(f"ATTACH '{part}' AS {alias} (READ_ONLY)")
-            aliases[part.stem] = alias
-        columns = con.execute(
-            "SELECT database_name, schema_name, table_name, list(column_name) FROM duckdb_columns() "
-            "WHERE database_name LIKE 'part%' GROUP BY ALL").fetchall()
-        tables: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
-        for database, schema, table, cols in columns:
-            tables.setdefault((schema, table), []).append((database, cols))
-        newest = aliases.get(freshest or "")
-        for (schema, table), sources in sorted(tables.items()):
-            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            if all("division" in cols for _, cols in sources):
-                body = " UNION ALL BY NAME ".join(
-                    f'SELECT * FROM {db}."{schema}"."{table}"' for db, _ in sorted(sources))
-            else:
-                db = newest if any(d == newest for d, _ in sources) else sorted(sources)[-1][0]
-                body = f'SELECT * FROM {db}."{schema}"."{table}"'
-            con.execute(f'CREATE TABLE "{schema}"."{table}" AS {body}')
-        # Macros (the working-day arithmetic) are not tables: recreate the freshest part's.
-        source_db = newest or (sorted(aliases.values())[-1] if aliases else None)
-        macros = con.execute(
-            "SELECT function_name, parameters, macro_definition FROM duckdb_functions() "
-            "WHERE database_name = $db AND function_type = 'macro' ORDER BY function_oid",
-            {"db": source_db}).fetchall() if source_db else []
-        _create_macros(con, macros)
-        for alias in aliases.values():
-            con.execute(f"DETACH {alias}")
-    finally:
-        con.close()
-    _checkpointed(target)
-    _swap_in(target, settings.db_path)
-    return settings.db_path
+def build_info_row(con: duckdb.DuckDBPyConnection, settings: Settings, division: str, build_id: str
+                   ) -> dict:
+    """The ``build_info`` row of this run: as-of, time, code, and digests of what was read."""
+    files: list[tuple[str, str]] = []
+    for source in SOURCES:
+        if table_exists(con, f"{source}_files", schema="staging"):
+            files += [(f, sha) for f, sha in con.execute(
+                f"SELECT file, sha256 FROM staging.{source}_files").fetchall()]
+    raw = raw_digest(files)
+    reference = reference_digest(store_for(settings), division)
+    code = code_digest()
+    return {"division": division, "as_of": settings.as_of, "built_at": datetime.now().replace(microsecond=0),
+            "code_version": code_version(), "raw_digest": raw, "reference_digest": reference,
+            "build_id": build_id, "code_digest": code,
+            "inputs_digest": inputs_digest(code, raw, reference, settings.as_of), "raw_files": len(files)}
 
 
 class MartsDatabase(dg.ConfigurableResource):
-    """The marts database of one data directory, written through a per-run staging file.
+    """The marts database of one division, written through a per-run staging file.
 
     ``data_dir`` and ``as_of`` default to ``GONGKAI_DATA_DIR`` and ``GONGKAI_AS_OF``.
     """
@@ -190,6 +109,7 @@ class MartsDatabase(dg.ConfigurableResource):
     as_of: str | None = None
     _staging: Path | None = PrivateAttr(default=None)
     _division: str | None = PrivateAttr(default=None)
+    _run_id: str | None = PrivateAttr(default=None)
 
     def settings(self) -> Settings:
         """The resolved data directory and as-of date."""
@@ -211,18 +131,15 @@ class MartsDatabase(dg.ConfigurableResource):
         if not division:
             raise dg.DagsterInvariantViolationError(
                 "每次构建针对一个行政区划：请选择分区（区划代码）运行，或使用 python -m pipelines build")
-        with build_lock(settings.marts_dir, context.log):
-            self._division = division
+        with ExitStack() as stack:
+            stack.enter_context(division_lock(settings, division, context.log))
+            self._division, self._run_id = division, context.run.run_id
             self._staging = prepare_staging(settings, division, context.run.run_id, context.log)
             try:
                 yield self
             finally:
-                # Not published (failure, or a run without the publish step): discard.
-                if self._staging.exists():
-                    self._staging.unlink()
-                wal = self._staging.with_name(self._staging.name + ".wal")
-                if wal.exists():
-                    wal.unlink()
+                # Published or not (a failure, a run without the publish step): the copy goes.
+                shutil.rmtree(self._staging.parent, ignore_errors=True)
 
     @property
     def staging_path(self) -> Path:
@@ -248,9 +165,11 @@ class MartsDatabase(dg.ConfigurableResource):
             raise RuntimeError("MartsDatabase 只能在 Dagster 运行中使用（缺少分区）")
         return self._division
 
-    def publish(self) -> Path:
-        """Swap this run's staging database in as the division's published database, then
-        reassemble ``gongkai.duckdb`` from every division."""
+    def publish(self, log=None) -> Published:
+        """Record ``build_info`` and publish this run's staging database as the division's marts
+        (the county's file, its parquet parts and the province view)."""
         settings = self.settings()
-        publish_staging(self.staging_path, settings.division_db(self.division))
-        return assemble_published(settings, freshest=self.division)
+        with self.connect() as con:
+            row = build_info_row(con, settings, self.division, self._run_id or "manual")
+            write_frame(con, "build_info", pd.DataFrame([row]), BUILD_INFO_TYPES)
+        return publish_division(settings, self.division, self.staging_path, row["build_id"], log)

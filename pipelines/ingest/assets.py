@@ -1,47 +1,34 @@
 """Ingest assets, one per source (``stg_<source>``): raw files of a division → staging tables.
 
-Each asset reads every file under ``raw/<division>/<source>/`` through the reader core,
-writes the typed rows, the rejected rows and the file list to the ``staging`` schema, then
-applies the source's row rules and supersession in SQL. Raw files are only ever read.
+Each asset lists the files under ``raw/<division>/<source>/`` by content hash, parses only
+those the parse cache (``cache.py``) does not hold yet, writes the typed rows, the rejected
+rows and the file list of every current file to the ``staging`` schema, then applies the
+source's row rules and supersession in SQL. Raw files are only ever read.
 """
 
-
-from datetime import date
+import hashlib
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
-from pipelines.db import SqlFolder, write_frame
-from pipelines.ingest.contracts import CONTRACTS, KIND_TYPES, Contract
-from pipelines.ingest.reader import (
-    FileRejected,
-    FileResult,
-    ReadContext,
-    empty_rejects,
-    empty_rows,
-    file_rejection,
-    read_file,
-    sha256_of,
-    staging_columns,
-)
+from pipelines.db import SqlFolder
+from pipelines.fingerprint import code_digest, digest, files_digest
+from pipelines.ingest import cache
+from pipelines.ingest.contracts import CONTRACTS, Contract
+from pipelines.ingest.normalise import ReadContext
+from pipelines.ingest.reader import sha256_of
 from pipelines.partitions import DIVISIONS
 from pipelines.privacy import load_secret
 from pipelines.reference.load import load_division, outcome_vocabulary, store_for
+from pipelines.reference.store import ReferenceStore
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
 GROUP = "ingest"
 SQL = SqlFolder(__file__)
-FILE_COLUMNS = [
-    ("division", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("size", "BIGINT"),
-    ("mtime", "DOUBLE"), ("rows_read", "BIGINT"), ("error", "VARCHAR"), ("file_as_of", "DATE"),
-]
-QUARANTINE_TYPES = [
-    ("source", "VARCHAR"), ("division", "VARCHAR"), ("file", "VARCHAR"), ("sheet", "VARCHAR"),
-    ("row_number", "BIGINT"), ("column_name", "VARCHAR"), ("value_preview", "VARCHAR"),
-    ("reason", "VARCHAR"),
-]
+# What the parse of a file depends on besides its bytes: the reader's code and the reference
+# it resolves names against.
+PARSER_CODE = ("ingest", "reference.names", "reference.units", "plan.catalogue", "privacy")
 
 
 def source_files(settings: Settings, division: str, source: str) -> list[Path]:
@@ -55,66 +42,46 @@ def source_files(settings: Settings, division: str, source: str) -> list[Path]:
     )
 
 
-def _file_as_of(result: FileResult, contract: Contract) -> date | None:
-    # The newest date in a file orders re-exports of a ledger (names carry no meaning).
-    dates = [f.name for f in contract.stored_fields() if f.kind == "date"]
-    values = pd.concat([result.rows[c] for c in dates]).dropna() if dates and len(result.rows) else []
-    return max(values) if len(values) else None
+def current_files(settings: Settings, division: str, source: str) -> list[cache.CurrentFile]:
+    """Every file of one drop zone now, with its content hash."""
+    out = []
+    for path in source_files(settings, division, source):
+        stat = path.stat()
+        out.append(cache.CurrentFile(path, path.relative_to(settings.data_dir).as_posix(), sha256_of(path),
+                                     stat.st_size, stat.st_mtime))
+    return out
 
 
-def _unreadable(path: Path, contract: Contract, division: str, display: str, why: str) -> FileResult:
-    stat = path.stat()
-    rejects = file_rejection(contract.source, division, display, FileRejected(why))
-    return FileResult(contract.source, division, display, sha256_of(path), stat.st_size,
-                      stat.st_mtime, empty_rows(contract), rejects, 0, why)
+def parser_fingerprint(store: ReferenceStore, division: str, secret: bytes) -> str:
+    """What a parse depends on besides the file: code, registry, outcome words, secret."""
+    folder = store.division_dir(division)
+    registry = sorted(folder.glob("*.csv")) + [folder / "division.json"] if folder else []
+    return digest([code_digest(*PARSER_CODE), files_digest(registry),
+                   files_digest([store.require("templates/outcomes.csv")]),
+                   hashlib.sha256(secret).hexdigest()])
 
 
-def read_source(settings: Settings, contract: Contract, division: str) -> list[FileResult]:
-    """Read every file of one source in one division."""
+def ingest_source(settings: Settings, con, contract: Contract, division: str) -> cache.CacheStats:
+    """Bring the parse cache up to date for one source and stage its current files."""
     store = store_for(settings)
     secret = load_secret(settings.data_dir)
-    vocabularies = {"outcomes": outcome_vocabulary(store)}
-    results = []
+    files = current_files(settings, division, contract.source)
     ref = load_division(store, division)
-    for path in source_files(settings, division, contract.source):
-        display = path.relative_to(settings.data_dir).as_posix()
-        if ref.registry is None:
-            results.append(_unreadable(
-                path, contract, division, display,
-                f"没有行政区划 {division} 的参考数据（reference/{division}/units.csv 单位名录）"))
-            continue
-        ctx = ReadContext(division, ref.registry, secret, vocabularies)
-        try:
-            results.append(read_file(path, contract, ctx, display))
-        except (OSError, FileRejected) as exc:
-            results.append(_unreadable(path, contract, division, display, str(exc)))
-    return results
+    fingerprint = parser_fingerprint(store, division, secret)
+    unreadable = {}
+    if ref.registry is None:
+        why = f"没有行政区划 {division} 的参考数据（reference/{division}/units.csv 单位名录）"
+        unreadable = {f.display: why for f in files}
+    ctx = ReadContext(division, ref.registry, secret, {"outcomes": outcome_vocabulary(store)})
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    stats = cache.refresh(con, contract, files, ctx, fingerprint, unreadable)
+    cache.stage(con, contract, division, files, fingerprint, unreadable)
+    return stats
 
 
-def stage_source(con, contract: Contract, results: list[FileResult]) -> dict[str, int]:
-    """Write one source's staging tables and run its rules, supersession and log models."""
+def stage_source(con, contract: Contract) -> dict[str, int]:
+    """Run one source's rules, supersession and log models over its staged files."""
     source = contract.source
-    row_columns = [("division", "VARCHAR"), ("_file", "VARCHAR"), ("_sheet", "VARCHAR"),
-                   ("_row", "BIGINT"), *staging_columns(contract)]
-    frames = [r.rows.assign(division=r.division, _file=r.file) for r in results if len(r.rows)]
-    rows = pd.concat(frames, ignore_index=True) if frames else empty_rows(contract).assign(
-        division=None, _file=None)
-    write_frame(con, f"staging.{source}_rows", rows, row_columns)
-
-    rejects = [r.rejects for r in results if len(r.rejects)]
-    write_frame(con, f"staging.{source}_rejects",
-                pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
-                QUARANTINE_TYPES)
-
-    meta_fields = [(f.name, KIND_TYPES[f.kind]) for f in contract.metadata]
-    files = pd.DataFrame([{
-        "division": r.division, "file": r.file, "sha256": r.sha256, "size": r.size,
-        "mtime": r.mtime, "rows_read": r.rows_read, "error": r.error,
-        "file_as_of": _file_as_of(r, contract),
-        **{name: r.metadata.get(name) for name, _ in meta_fields},
-    } for r in results])
-    write_frame(con, f"staging.{source}_files", files, FILE_COLUMNS + meta_fields)
-
     if SQL.exists(f"rules_{source}"):
         SQL.run(con, f"rules_{source}")
     else:
@@ -155,19 +122,21 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
         settings = marts_db.settings()
-        results = read_source(settings, contract, marts_db.division)
         with marts_db.connect() as con:
-            con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-            totals = stage_source(con, contract, results)
-        for r in results:
-            if r.error:
-                context.log.warning(f"{r.file}：{r.error}")
+            stats = ingest_source(settings, con, contract, marts_db.division)
+            totals = stage_source(con, contract)
+            errors = con.execute(f"SELECT file, error FROM staging.{contract.source}_files "
+                                 "WHERE error IS NOT NULL ORDER BY file").fetchall()
+        for file, error in errors:
+            context.log.warning(f"{file}：{error}")
         context.log.info(
-            f"{contract.label}：{totals['files']} 个文件，读取 {totals['rows_read']} 行，"
-            f"导入 {totals['rows_loaded']} 行，被替代 {totals['rows_superseded']} 行，"
-            f"隔离 {totals['rows_quarantined']} 行"
+            f"{contract.label}：{totals['files']} 个文件（新解析 {stats.parsed} 个，其余取自解析缓存），"
+            f"读取 {totals['rows_read']} 行，导入 {totals['rows_loaded']} 行，"
+            f"被替代 {totals['rows_superseded']} 行，隔离 {totals['rows_quarantined']} 行"
         )
-        return dg.MaterializeResult(metadata={**totals, "division": marts_db.division})
+        return dg.MaterializeResult(metadata={**totals, "division": marts_db.division,
+                                              "files_parsed": stats.parsed, "files_cached": stats.cached,
+                                              "parsed": stats.parsed_files[:50]})
 
     return _ingest
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -134,27 +135,117 @@ def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
 
 
-def _read_sheet(sheet: Sheet, header_row: int, positions: dict[str, int], contract: Contract,
-                ctx: ReadContext, meta: dict) -> tuple[pd.DataFrame, list[dict], int]:
-    body = sheet.grid.loc[header_row + 1 :]
-    raw_blank = body.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "")
-                         or (isinstance(v, float) and pd.isna(v)))
-    body = body[~raw_blank.all(axis=1)]
+@dataclass
+class SourceFile:
+    """One raw file to read: where it is and the name records point at."""
+
+    path: Path
+    display: str
+
+
+@dataclass
+class _Piece:
+    """Data rows of one sheet of one file (or one block of a large CSV), cells still raw."""
+
+    file_no: int
+    sheet: str
+    body: pd.DataFrame  # columns: field names; index: the row numbers a person sees
+
+
+@dataclass
+class _Opened:
+    """A file opened: its metadata cells and where its rows come from."""
+
+    file_no: int
+    raw_meta: dict[str, tuple[object, int | None, str]]
+    pieces: Iterator[_Piece]
+    rows: int  # rows held in memory now (a streamed CSV holds only its first block)
+
+
+# Files are normalised together, a block of about this many rows at a time: one vectorised
+# pass over many small returns instead of one per file (a return is ~20 rows), and a bounded
+# block for a large ledger.
+BLOCK_ROWS = 50_000
+
+
+def _body(sheet: Sheet, header_row: int, positions: dict[str, int], contract: Contract,
+          file_no: int) -> Iterator[_Piece]:
+    blocks = [sheet.grid.loc[header_row + 1:]]
+    for block in ([*blocks, *sheet.rest] if sheet.rest is not None else blocks):
+        raw_blank = block.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "")
+                              or (isinstance(v, float) and pd.isna(v)))
+        block = block[~raw_blank.all(axis=1)]
+        body = pd.DataFrame({f.name: (block[positions[f.name]] if f.name in positions
+                                      else pd.Series(None, index=block.index, dtype=object))
+                             for f in contract.fields}, index=block.index)
+        yield _Piece(file_no, sheet.name, body)
+
+
+def _open(source: SourceFile, file_no: int, contract: Contract) -> _Opened:
+    sheets = load_sheets(source.path, contract.csv_allowed)
+    found = [(s, find_header(s, contract)) for s in sheets]
+    found = [(s, h) for s, h in found if h is not None]
+    if not found:
+        names = "、".join(f.header for f in required_headers(contract))
+        raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
+    raw_meta: dict[str, tuple[object, int | None, str]] = {}
+    for sheet, (header_row, _) in found:
+        for name, (value, row_no) in read_metadata(sheet, header_row, contract).items():
+            raw_meta.setdefault(name, (value, row_no, sheet.name))
+    pieces = (piece for sheet, (header_row, positions) in found
+              for piece in _body(sheet, header_row, positions, contract, file_no))
+    return _Opened(file_no, raw_meta, pieces, sum(len(s.grid) for s, _ in found))
+
+
+def _metadata(opened: list[_Opened], contract: Contract, ctx: ReadContext
+              ) -> tuple[dict[int, dict], dict[int, FileRejected]]:
+    """Every file's metadata values normalised together; files with a missing or bad
+    required value are rejected whole, pointing at the cell."""
+    meta: dict[int, dict] = {o.file_no: {} for o in opened}
+    rejected: dict[int, FileRejected] = {}
+    for f in contract.metadata:
+        present = [o for o in opened if o.raw_meta.get(f.name, (None,))[0] not in (None, "")]
+        for o in opened:
+            if o not in present:
+                if f.required and o.file_no not in rejected:
+                    _, row_no, sheet = o.raw_meta.get(f.name, (None, None, None))
+                    rejected[o.file_no] = FileRejected(f"表头上方缺少“{f.header}”", sheet, row_no, f.header)
+                meta[o.file_no][f.name] = None
+        if not present:
+            continue
+        raw = pd.Series([o.raw_meta[f.name][0] for o in present], dtype=object)
+        values, reasons = normalize_column(raw, f, ctx)
+        for o, value, reason, cell in zip(present, values, reasons, raw, strict=True):
+            if pd.notna(reason):
+                if o.file_no not in rejected:
+                    _, row_no, sheet = o.raw_meta[f.name]
+                    shown = _preview(cell, f)
+                    rejected[o.file_no] = FileRejected(f"“{f.header}”的值“{shown}”有误：{reason}",
+                                                       sheet, row_no, f.header, shown)
+            else:
+                meta[o.file_no][f.name] = value
+    return meta, rejected
+
+
+def _normalise(pieces: list[_Piece], meta: dict[int, dict], contract: Contract, ctx: ReadContext
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Rows of many files normalised in one pass: (good rows, rejected rows, rows per file)."""
+    body = pd.concat([p.body.assign(_file_no=p.file_no, _sheet=p.sheet, _row=p.body.index)
+                      for p in pieces], ignore_index=True)
+    read_per_file = body["_file_no"].value_counts()
     out = pd.DataFrame(index=body.index)
     first_reason = pd.Series(None, index=body.index, dtype=object)
-    first_field: dict[int, Field] = {}
+    first_field = pd.Series(None, index=body.index, dtype=object)
     all_required_blank: pd.Series | None = None
     for f in contract.fields:
-        raw = (body[positions[f.name]] if f.name in positions
-               else pd.Series(None, index=body.index, dtype=object))
+        raw = body[f.name]
         values, reason = normalize_column(raw, f, ctx)
         if f.required:
             missing = is_blank(raw)
             reason = reason.where(~missing, f"必填项“{f.header}”为空")
             all_required_blank = missing if all_required_blank is None else all_required_blank & missing
         new = reason.notna() & first_reason.isna()
-        for row_no in new[new].index:
-            first_field[row_no] = f
+        first_field = first_field.where(~new, f.name)
         first_reason = first_reason.where(~new, reason)
         out[f.name] = values
     # A footer or remark line ("填表人：…", "备注") is not a data row; say so rather than
@@ -162,19 +253,17 @@ def _read_sheet(sheet: Sheet, header_row: int, positions: dict[str, int], contra
     if all_required_blank is not None:
         footer = all_required_blank & first_reason.notna()
         first_reason = first_reason.where(~footer, "非数据行（如落款、备注）：必填列均为空")
-    rejects = [
-        {
-            "sheet": sheet.name,
-            "row_number": int(row_no),
-            "column_name": first_field[row_no].header,
-            "value_preview": _preview(
-                body.at[row_no, positions[first_field[row_no].name]]
-                if first_field[row_no].name in positions else None, first_field[row_no]),
-            "reason": first_reason[row_no],
-        }
-        for row_no in first_reason[first_reason.notna()].index
-    ]
-    good = out[first_reason.isna()].copy()
+    fields = {f.name: f for f in contract.fields}
+    bad = first_reason.notna()
+    rejects = pd.DataFrame({
+        "_file_no": body.loc[bad, "_file_no"],
+        "sheet": body.loc[bad, "_sheet"],
+        "row_number": body.loc[bad, "_row"].astype("int64"),
+        "column_name": [fields[n].header for n in first_field[bad]],
+        "value_preview": [_preview(body.at[i, n], fields[n]) for i, n in first_field[bad].items()],
+        "reason": first_reason[bad],
+    })
+    good = out[~bad].copy()
     if contract.source == "requests":
         good["applicant_key"] = [
             applicant_key(ctx.secret, i, n, p)
@@ -184,66 +273,132 @@ def _read_sheet(sheet: Sheet, header_row: int, positions: dict[str, int], contra
     for f in contract.fields:
         if f.kind == "pii":
             del good[f.name]
+    files = body.loc[~bad, "_file_no"]
     for f in contract.metadata:
-        good[f.name] = meta.get(f.name)
-    good["_sheet"] = sheet.name
-    good["_row"] = good.index.astype("int64")
-    return good, rejects, len(body)
+        good[f.name] = [meta[n].get(f.name) for n in files]
+    good["_file_no"] = files
+    good["_sheet"] = body.loc[~bad, "_sheet"]
+    good["_row"] = body.loc[~bad, "_row"].astype("int64")
+    return good, rejects, read_per_file
+
+
+@dataclass
+class FileVerdict:
+    """What one file yielded in all, once every block of it has been read."""
+
+    source: SourceFile
+    rows_read: int = 0
+    error: str | None = None
+    metadata: dict = field(default_factory=dict)
+    rejection: pd.DataFrame | None = None
+
+
+# Receives a block of typed rows and of rejected rows (sheet, row_number, column_name,
+# value_preview, reason), each with ``_file_no``: the index of its file in the list read.
+Sink = Callable[[pd.DataFrame, pd.DataFrame], None]
+
+
+def read_files(files: list[SourceFile], contract: Contract, ctx: ReadContext, sink: Sink,
+               block_rows: int = BLOCK_ROWS) -> list[FileVerdict]:
+    """Read many files of one source; ``sink(rows, rejects)`` receives the typed rows and the
+    rejected rows, block by block (``_file_no`` says whose).
+
+    Never raises for bad content: a file that cannot be used gets an ``error`` and one
+    quarantine record (``rejection``) in its verdict. A large CSV that turns unreadable after
+    its first blocks has had rows sunk already: the caller drops the rows of every file whose
+    verdict carries an error.
+    """
+    verdicts = [FileVerdict(f) for f in files]
+    gathered = _Gathered(contract, ctx, files, verdicts, sink, block_rows)
+    window: list[_Opened] = []
+    window_rows = 0
+    for file_no, source in enumerate(files):
+        try:
+            opened = _open(source, file_no, contract)
+        except (OSError, FileRejected) as exc:
+            _reject(verdicts[file_no], exc, contract, ctx)
+            continue
+        window.append(opened)
+        window_rows += opened.rows
+        # Files are opened a window at a time, so memory follows the window, not the folder.
+        if window_rows >= block_rows:
+            gathered.take(window)
+            window, window_rows = [], 0
+    gathered.take(window)
+    gathered.flush()
+    return verdicts
+
+
+class _Gathered:
+    """Rows of several files waiting to be normalised together in one block."""
+
+    def __init__(self, contract: Contract, ctx: ReadContext, files: list[SourceFile],
+                 verdicts: list[FileVerdict], sink: Sink, block_rows: int) -> None:
+        self.contract, self.ctx, self.files, self.verdicts = contract, ctx, files, verdicts
+        self.sink, self.block_rows = sink, block_rows
+        self.pieces: list[_Piece] = []
+        self.rows = 0
+        self.meta: dict[int, dict] = {}
+
+    def take(self, window: list[_Opened]) -> None:
+        """Normalise the window's metadata, then gather its rows block by block."""
+        file_meta, rejected = _metadata(window, self.contract, self.ctx)
+        for file_no, exc in rejected.items():
+            _reject(self.verdicts[file_no], exc, self.contract, self.ctx)
+        for o in window:
+            if o.file_no in rejected:
+                continue
+            self.meta[o.file_no] = self.verdicts[o.file_no].metadata = file_meta[o.file_no]
+            try:
+                for piece in o.pieces:
+                    self.pieces.append(piece)
+                    self.rows += len(piece.body)
+                    if self.rows >= self.block_rows:
+                        self.flush()
+            except (OSError, FileRejected, ValueError) as exc:
+                self.pieces = [p for p in self.pieces if p.file_no != o.file_no]
+                self.rows = sum(len(p.body) for p in self.pieces)
+                _reject(self.verdicts[o.file_no], FileRejected(f"文件后半部分无法读取：{exc}"),
+                        self.contract, self.ctx)
+
+    def flush(self) -> None:
+        """Normalise what is gathered and hand the block to the sink."""
+        if not self.pieces:
+            return
+        good, bad, read = _normalise(self.pieces, self.meta, self.contract, self.ctx)
+        for file_no, n in read.items():
+            self.verdicts[int(file_no)].rows_read += int(n)
+        if len(good) or len(bad):
+            self.sink(good.reset_index(drop=True), bad.reset_index(drop=True))
+        self.pieces, self.rows = [], 0
+
+
+def _reject(verdict: FileVerdict, exc: Exception, contract: Contract, ctx: ReadContext) -> None:
+    verdict.error = str(exc)
+    verdict.rows_read = 0
+    verdict.metadata = {}
+    verdict.rejection = file_rejection(contract.source, ctx.division, verdict.source.display, exc)
 
 
 def read_file(path: Path, contract: Contract, ctx: ReadContext, display_name: str) -> FileResult:
-    """Read one raw file; never raises for bad content: the verdict is in the result."""
+    """Read one raw file whole (small files, tests); never raises for bad content."""
     stat = path.stat()
+    rows, rejects = [], []
+    [verdict] = read_files([SourceFile(path, display_name)], contract, ctx,
+                           lambda r, q: (rows.append(r.drop(columns="_file_no")),
+                                         rejects.append(q.drop(columns="_file_no"))))
     result = FileResult(
-        source=contract.source, division=ctx.division, file=display_name,
-        sha256=sha256_of(path), size=stat.st_size, mtime=stat.st_mtime,
-        rows=empty_rows(contract), rejects=empty_rejects(),
+        source=contract.source, division=ctx.division, file=display_name, sha256=sha256_of(path),
+        size=stat.st_size, mtime=stat.st_mtime,
+        rows=pd.concat(rows, ignore_index=True) if rows else empty_rows(contract),
+        rejects=(pd.concat(rejects, ignore_index=True).assign(
+            source=contract.source, division=ctx.division, file=display_name)[QUARANTINE_COLUMNS]
+            if rejects else empty_rejects()),
+        rows_read=verdict.rows_read, error=verdict.error, metadata=verdict.metadata,
     )
-    try:
-        sheets = load_sheets(path, contract.csv_allowed)
-        found = [(s, find_header(s, contract)) for s in sheets]
-        found = [(s, h) for s, h in found if h is not None]
-        if not found:
-            names = "、".join(f.header for f in required_headers(contract))
-            raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
-        frames, rejects, rows_read = [], [], 0
-        for sheet, (header_row, positions) in found:
-            meta = _parse_metadata(sheet, header_row, contract, ctx)
-            result.metadata.update(meta)
-            rows, bad, n = _read_sheet(sheet, header_row, positions, contract, ctx, meta)
-            frames.append(rows)
-            rejects += bad
-            rows_read += n
-        result.rows = pd.concat(frames, ignore_index=True) if frames else result.rows
-        result.rows_read = rows_read
-        if rejects:
-            result.rejects = pd.DataFrame(rejects).assign(
-                source=contract.source, division=ctx.division, file=display_name
-            )[QUARANTINE_COLUMNS]
-    except FileRejected as exc:
-        result.error = str(exc)
-        result.rows = empty_rows(contract)
-        result.rejects = file_rejection(contract.source, ctx.division, display_name, exc)
+    if verdict.rejection is not None:
+        result.rows, result.rejects = empty_rows(contract), verdict.rejection
     return result
-
-
-def _parse_metadata(sheet: Sheet, header_row: int, contract: Contract,
-                    ctx: ReadContext) -> dict[str, object]:
-    raw = read_metadata(sheet, header_row, contract)
-    meta: dict[str, object] = {}
-    for f in contract.metadata:
-        value, row_no = raw.get(f.name, (None, None))
-        if value in (None, ""):
-            if f.required:
-                raise FileRejected(f"表头上方缺少“{f.header}”", sheet.name, row_no, f.header)
-            meta[f.name] = None
-            continue
-        values, reason = normalize_column(pd.Series([value], dtype=object), f, ctx)
-        if pd.notna(reason.iloc[0]):
-            raise FileRejected(f"“{f.header}”的值“{_preview(value, f)}”有误：{reason.iloc[0]}",
-                               sheet.name, row_no, f.header, _preview(value, f))
-        meta[f.name] = values.iloc[0]
-    return meta
 
 
 def file_rejection(source: str, division: str, display_name: str, exc: Exception) -> pd.DataFrame:

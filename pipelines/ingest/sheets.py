@@ -7,8 +7,9 @@ cannot be opened raises ``FileRejected``; the reader turns that into one quarant
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -28,12 +29,24 @@ class FileRejected(Exception):
         self.sheet, self.row, self.column, self.value = sheet, row, column, value
 
 
+# A CSV ledger can hold a million rows: it is read in blocks of this many lines, so memory
+# follows the block, not the file.
+CSV_BLOCK_ROWS = 50_000
+_HEAD_ROWS = 200
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
 @dataclass
 class Sheet:
-    """A grid of raw cells; ``grid.index`` is the 1-based row number a person sees."""
+    """A grid of raw cells; ``grid.index`` is the 1-based row number a person sees.
+
+    ``rest`` streams the rows after ``grid`` in blocks (a large CSV); it is None when ``grid``
+    holds the whole sheet.
+    """
 
     name: str
     grid: pd.DataFrame
+    rest: Iterator[pd.DataFrame] | None = None
 
 
 def decode_text(data: bytes) -> str:
@@ -48,6 +61,59 @@ def decode_text(data: bytes) -> str:
         raise FileRejected(
             f"无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），第 {exc.start} 字节处出错"
         ) from exc
+
+
+def _scan_csv(path: Path) -> tuple[str, int]:
+    """The file's encoding and its widest line's field count, in one streaming pass."""
+    for encoding in _ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        widest, carry = 0, ""
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    text = carry + decoder.decode(block)
+                    lines = text.split("\n")
+                    carry = lines.pop()
+                    widest = max([widest, *(line.count(",") for line in lines)])
+                widest = max(widest, (carry + decoder.decode(b"", final=True)).count(","))
+            return encoding, widest + 1
+        except UnicodeDecodeError as exc:
+            failure = exc
+    # The text of a file is never kept to find a bad byte: the message names the offset.
+    raise FileRejected(
+        f"无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），第 {failure.start} 字节附近出错")
+
+
+def _csv_sheet(path: Path) -> Sheet:
+    # Title rows are shorter than data rows; naming enough columns keeps the C parser from
+    # rejecting the ragged file. Commas inside quotes only add empty columns.
+    encoding, width = _scan_csv(path)
+    reader = pd.read_csv(
+        path, encoding=encoding, header=None, names=range(width), dtype=object, keep_default_na=False,
+        skip_blank_lines=False, engine="c", chunksize=CSV_BLOCK_ROWS,
+    )
+    blocks = _numbered(reader)
+    head = next(blocks, None)
+    if head is None:
+        head = pd.DataFrame(columns=range(width), dtype=object)
+    if len(head) > _HEAD_ROWS:
+        # The header and metadata are near the top; the rest streams block by block.
+        first, tail = head.iloc[:_HEAD_ROWS], head.iloc[_HEAD_ROWS:]
+        return Sheet("", first, _chain(tail, blocks))
+    return Sheet("", head, None)
+
+
+def _numbered(reader) -> Iterator[pd.DataFrame]:
+    start = 1
+    for block in reader:
+        block.index = range(start, start + len(block))
+        start += len(block)
+        yield block
+
+
+def _chain(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    yield first
+    yield from rest
 
 
 def load_sheets(path: Path, csv_allowed: bool) -> list[Sheet]:
@@ -70,14 +136,5 @@ def load_sheets(path: Path, csv_allowed: bool) -> list[Sheet]:
     if suffix == ".csv":
         if not csv_allowed:
             raise FileRejected("此类报表只接受 .xlsx 文件，不接受 CSV")
-        text = decode_text(path.read_bytes())
-        # Title rows are shorter than data rows; naming enough columns keeps the C parser
-        # from rejecting the ragged file. Commas inside quotes only add empty columns.
-        width = max((line.count(",") for line in text.splitlines()), default=0) + 1
-        grid = pd.read_csv(
-            StringIO(text), header=None, names=range(width), dtype=object,
-            keep_default_na=False, skip_blank_lines=False, engine="c",
-        )
-        grid.index = range(1, len(grid) + 1)
-        return [Sheet("", grid)]
+        return [_csv_sheet(path)]
     raise FileRejected(f"不支持的文件类型“{path.suffix}”：请提交 .xlsx 或 .csv 文件")

@@ -116,9 +116,12 @@ def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) ->
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
         tables = {t: count_rows(con, t) for t in names}
-    path = marts_db.publish()
-    context.log.info(f"数据集市已发布：{path}")
-    return dg.MaterializeResult(metadata={"path": str(path), **{f"rows.{t}": n for t, n in tables.items()}})
+    published = marts_db.publish(context.log)
+    context.log.info(f"数据集市已发布：{published.division_db}（全省视图 {published.province_db}）")
+    return dg.MaterializeResult(metadata={"path": str(published.division_db),
+                                          "province_view": str(published.province_db),
+                                          "version": str(published.version_dir),
+                                          **{f"rows.{t}": n for t, n in tables.items()}})
 
 
 ASSETS = [*MART_ASSETS, gongkai_marts]

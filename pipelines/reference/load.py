@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.fingerprint import files_digest
 from pipelines.reference.calendar import OVERRIDE_FILE, WorkingCalendar
 from pipelines.reference.names import normalize_text
 from pipelines.reference.store import ReferenceStore
@@ -89,3 +90,19 @@ def event_dates(store: ReferenceStore, division: str) -> pd.DataFrame:
         "event_on": frame["date"].map(date.fromisoformat),
         "note": frame.get("note"),
     })
+
+
+# Files every division's build reads from the shared part of the reference store.
+SHARED_REFERENCE = (OVERRIDE_FILE, "request-rules.csv", "disclosure-timeliness.csv")
+
+
+def reference_digest(store: ReferenceStore, division: str) -> str:
+    """Digest of every reference file a division's build reads (its own folder, the shared
+    rules, the report templates), as the store resolves them."""
+    paths = [store.find(name) for name in SHARED_REFERENCE]
+    for folder in store.folders:
+        paths += list((folder / "templates").glob("*"))
+    own = store.division_dir(division)
+    if own is not None:
+        paths += [p for p in own.iterdir() if p.is_file()]
+    return files_digest([p for p in paths if p is not None])
