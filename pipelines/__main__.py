@@ -9,65 +9,50 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
-
-import dagster as dg
+from pathlib import Path
 
 from pipelines.settings import load_settings
 
 
-def _instance() -> dg.DagsterInstance:
-    # With DAGSTER_HOME set (make ui), CLI runs show up in the UI's run history.
-    import os
-
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
-
-
 def build(args: argparse.Namespace) -> int:
-    """Build and publish every division; exit status 1 if any division failed."""
-    import duckdb
-
-    from pipelines.build import build_everything, failed_steps
+    """Build and publish the divisions whose inputs changed; exit status 1 if any failed."""
+    from pipelines.changes import what_changed
+    from pipelines.reference.load import divisions
 
     settings = load_settings()
     print(f"数据目录：{settings.data_dir}　判定日期（GONGKAI_AS_OF）：{settings.as_of}", flush=True)
     started = time.monotonic()
-    with _instance() as instance:
-        results = build_everything(
-            settings, instance, tags={"gongkai/trigger": "cli"}, notebooks=True,
-            # Step starts, successes and the assets' own summaries; DEBUG events are for the UI.
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-    elapsed = time.monotonic() - started
-    if not results:
+    targets = args.division or divisions(settings)
+    if not targets:
         print(f"{settings.raw_dir} 下没有任何区划文件夹（raw/<6位区划代码>/<来源>/），没有可构建的内容。")
         return 0
-    failed = {d: failed_steps(r) for d, r in results.items() if not r.success}
-    for division, steps in failed.items():
-        print(f"区划 {division} 构建失败：失败步骤 {', '.join(steps)}。该区划已发布的数据集市保持不变。",
-              file=sys.stderr)
-    built = [d for d in results if d not in failed]
-    print(f"\n构建完成（{elapsed:.1f} 秒）：成功 {len(built)} 个区划（{'、'.join(built) or '无'}），"
-          f"失败 {len(failed)} 个。")
-    if settings.db_path.exists():
-        con = duckdb.connect(str(settings.db_path), read_only=True)
-        try:
-            tables = [r[0] for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name='main' "
-                "AND NOT starts_with(table_name, 'ref_') ORDER BY 1").fetchall()]
-            print(f"数据集市：{settings.db_path}")
-            for t in tables:
-                print(f"  {t:<22}{con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:>8} 行")
-            reasons = con.execute(
-                "SELECT source, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
-            if reasons:
-                print("隔离记录（详见 quarantine 表）：" + "，".join(f"{s} {n}" for s, n in reasons))
-        finally:
-            con.close()
-    return 1 if failed else 0
+    todo = []
+    for division in targets:
+        reasons = [] if args.force else what_changed(settings, division)
+        if args.force or reasons:
+            todo.append(division)
+            print(f"区划 {division}：{'；'.join(reasons) or '强制重建'}，需要构建", flush=True)
+        else:
+            print(f"区划 {division}：原始文件、参考数据、程序和判定日期均无变化，跳过", flush=True)
+    if not todo:
+        print(f"\n无需构建（{time.monotonic() - started:.1f} 秒）：全部 {len(targets)} 个区划已是最新。")
+        if args.timings:
+            args.timings.write_text("[]", encoding="utf-8")
+        return 0
+
+    from pipelines.build import run_builds, summary
+
+    outcomes = run_builds(settings, todo, jobs=args.jobs, notebooks=not args.no_notebooks,
+                          pack=not args.no_pack)
+    print(summary(settings, outcomes, time.monotonic() - started))
+    if args.timings:
+        args.timings.write_text(json.dumps([o.timings() for o in outcomes], ensure_ascii=False, indent=1),
+                                encoding="utf-8")
+    return 0 if all(o.success for o in outcomes) else 1
 
 
 def demo_data(args: argparse.Namespace) -> int:
@@ -102,7 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m pipelines", description="Gongkai 政务公开数据管道")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="构建并发布全部数据集市").set_defaults(func=build)
+    p = sub.add_parser("build", help="构建并发布有变化的区划的数据集市",
+                       description="构建并发布数据集市。只构建原始文件、参考数据、程序或判定日期有变化的区划；"
+                                   "多个区划时并行构建。")
+    p.add_argument("--division", action="append", help="只构建此区划（可重复）；默认 raw/ 下的全部区划")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="同时构建的区划数（默认为本机核数）")
+    p.add_argument("--force", action="store_true", help="即使没有变化也重新构建")
+    p.add_argument("--no-notebooks", action="store_true", help="不执行分析笔记本（测试、只需数据集市时）")
+    p.add_argument("--no-pack", action="store_true", help="不生成领导材料包（只发布数据集市）")
+    p.add_argument("--timings", type=Path, help="把每个区划各步骤的起止时间写入此 JSON 文件（基准测试用）")
+    p.set_defaults(func=build)
     sub.add_parser("demo-data", help="生成演示数据（中宁县 2018）").set_defaults(func=demo_data)
     p = sub.add_parser("import-plan", help="由方案原文生成计划目录草稿")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.assets import source_files
+from pipelines.ingest.files import source_files
 from pipelines.ingest.reader import sha256_of
 from pipelines.partitions import DIVISIONS
 from pipelines.plan.catalogue import division_plans

@@ -11,6 +11,7 @@ import hashlib
 import json
 import subprocess
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -63,3 +64,13 @@ def code_version() -> str:
         return f"{commit[:12]}+{code_digest()[:8]}" if dirty else commit[:12]
     except (OSError, subprocess.SubprocessError):
         return f"src-{code_digest()[:12]}"
+
+
+def raw_digest(files: Iterable[tuple[str, str]]) -> str:
+    """Digest of a division's raw files as (name, content hash) pairs, whatever their order."""
+    return digest(sorted(files))
+
+
+def inputs_digest(code: str, raw: str, reference: str, as_of: date) -> str:
+    """What a division's published marts are a function of; equal digests mean nothing to do."""
+    return digest([code, raw, reference, as_of.isoformat()])

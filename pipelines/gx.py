@@ -19,7 +19,6 @@ from typing import Any
 
 import dagster as dg
 import pandas as pd
-from pydantic import PrivateAttr
 
 from pipelines.resources import MartsDatabase
 from pipelines.settings import PROJECT_ROOT
@@ -217,18 +216,22 @@ class GxRunner:
             page.write_text(text, encoding="utf-8")
 
 
+# One GX context per marts folder and process: creating one costs seconds, and a worker that
+# builds many divisions of one data directory pays it once.
+_RUNNERS: dict[Path, GxRunner] = {}
+
+
 class GreatExpectations(dg.ConfigurableResource):
     """The project's GX suites and a file context next to the marts (for Data Docs)."""
 
     expectations_dir: str = str(EXPECTATIONS_DIR)
-    _runners: dict = PrivateAttr(default_factory=dict)
 
     def runner(self, marts_db: MartsDatabase) -> GxRunner:
-        """One GxRunner per marts folder and process (the GX context is costly to create)."""
+        """The process's GxRunner for this marts folder."""
         marts_dir = marts_db.settings().marts_dir
-        if marts_dir not in self._runners:
-            self._runners[marts_dir] = GxRunner(marts_dir, Path(self.expectations_dir))
-        return self._runners[marts_dir]
+        if marts_dir not in _RUNNERS:
+            _RUNNERS[marts_dir] = GxRunner(marts_dir, Path(self.expectations_dir))
+        return _RUNNERS[marts_dir]
 
 
 def suites_for(assets: set[str], folder: Path = EXPECTATIONS_DIR) -> list[str]:

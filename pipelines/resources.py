@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import PrivateAttr
 
 from pipelines.db import table_exists, write_frame
-from pipelines.fingerprint import code_digest, code_version, digest
+from pipelines.fingerprint import code_digest, code_version, inputs_digest, raw_digest
 from pipelines.locks import file_lock
 from pipelines.partitions import PARTITION_TAG
 from pipelines.publish import Published, new_database, publish_division
@@ -70,16 +70,6 @@ def prepare_staging(settings: Settings, division: str, run_id: str, log=None) ->
             log.warning(f"已发布的 {published} 无法打开（可能由其他版本的 DuckDB 写入），本次从空库重建")
         new_database(staging).close()
     return staging
-
-
-def raw_digest(files: list[tuple[str, str]]) -> str:
-    """Digest of a division's raw files as (name, content hash) pairs, whatever their order."""
-    return digest(sorted(files))
-
-
-def inputs_digest(code: str, raw: str, reference: str, as_of: date) -> str:
-    """What a division's published marts are a function of; equal digests mean nothing to do."""
-    return digest([code, raw, reference, as_of.isoformat()])
 
 
 def build_info_row(con: duckdb.DuckDBPyConnection, settings: Settings, division: str, build_id: str

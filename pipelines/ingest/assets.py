@@ -7,7 +7,6 @@ source's row rules and supersession in SQL. Raw files are only ever read.
 """
 
 import hashlib
-from pathlib import Path
 
 import dagster as dg
 
@@ -15,8 +14,8 @@ from pipelines.db import SqlFolder
 from pipelines.fingerprint import code_digest, digest, files_digest
 from pipelines.ingest import cache
 from pipelines.ingest.contracts import CONTRACTS, Contract
+from pipelines.ingest.files import current_files
 from pipelines.ingest.normalise import ReadContext
-from pipelines.ingest.reader import sha256_of
 from pipelines.partitions import DIVISIONS
 from pipelines.privacy import load_secret
 from pipelines.reference.load import load_division, outcome_vocabulary, store_for
@@ -29,27 +28,6 @@ SQL = SqlFolder(__file__)
 # What the parse of a file depends on besides its bytes: the reader's code and the reference
 # it resolves names against.
 PARSER_CODE = ("ingest", "reference.names", "reference.units", "plan.catalogue", "privacy")
-
-
-def source_files(settings: Settings, division: str, source: str) -> list[Path]:
-    """Files of one drop zone, in a stable order; office lock files and hidden files skipped."""
-    folder = settings.raw_dir / division / source
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$"))
-    )
-
-
-def current_files(settings: Settings, division: str, source: str) -> list[cache.CurrentFile]:
-    """Every file of one drop zone now, with its content hash."""
-    out = []
-    for path in source_files(settings, division, source):
-        stat = path.stat()
-        out.append(cache.CurrentFile(path, path.relative_to(settings.data_dir).as_posix(), sha256_of(path),
-                                     stat.st_size, stat.st_mtime))
-    return out
 
 
 def parser_fingerprint(store: ReferenceStore, division: str, secret: bytes) -> str:

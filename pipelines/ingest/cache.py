@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pipelines.db import insert_frame, write_frame
 from pipelines.ingest.contracts import KIND_TYPES, Contract
+from pipelines.ingest.files import CurrentFile
 from pipelines.ingest.normalise import ReadContext
 from pipelines.ingest.reader import FileVerdict, SourceFile, read_files, staging_columns
 
@@ -26,17 +26,6 @@ REJECT_TYPES = [("sheet", "VARCHAR"), ("row_number", "BIGINT"), ("column_name", 
                 ("value_preview", "VARCHAR"), ("reason", "VARCHAR")]
 FILE_TYPES = [("rows_read", "BIGINT"), ("error", "VARCHAR"), ("file_as_of", "DATE")]
 KEY_TYPES = [("sha256", "VARCHAR"), ("fingerprint", "VARCHAR")]
-
-
-@dataclass(frozen=True)
-class CurrentFile:
-    """A file in the drop zone now: its name for records, its content hash, size and date."""
-
-    path: Path
-    display: str
-    sha256: str
-    size: int
-    mtime: float
 
 
 @dataclass
