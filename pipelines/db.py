@@ -51,6 +51,20 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     return len(frame)
 
 
+class _Identifiers(Template):
+    """``${name}`` is text the code fills in; a bare ``$name`` is a bound parameter, left for
+    DuckDB (``string.Template`` would take it for a placeholder too)."""
+
+    pattern = r"""
+        \$(?:
+            (?P<escaped>(?!))                       |
+            (?P<named>(?!))                         |
+            {(?P<braced>[_a-z][_a-z0-9]*)}          |
+            (?P<invalid>(?!))
+        )
+    """
+
+
 class SqlFolder:
     """The ``sql/`` folder beside a domain's modules: ``SqlFolder(__file__)``."""
 
@@ -72,9 +86,10 @@ class SqlFolder:
         return sorted(prefix + p.stem for p in folder.glob("*.sql"))
 
     def render(self, name: str, **identifiers: object) -> str:
-        """The model's text with ``${identifier}`` placeholders filled in."""
+        """The model's text with ``${identifier}`` placeholders filled in (a bare ``$name`` is a
+        bound parameter and stays as it is)."""
         text = self.file(name).read_text(encoding="utf-8")
-        return Template(text).substitute({k: str(v) for k, v in identifiers.items()})
+        return _Identifiers(text).substitute({k: str(v) for k, v in identifiers.items()})
 
     def run(self, con: duckdb.DuckDBPyConnection, name: str, params: dict | list | None = None,
             **identifiers: object) -> duckdb.DuckDBPyConnection:

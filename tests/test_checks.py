@@ -12,7 +12,7 @@ from conftest import build, check_results, marts, return_rows, write_xlsx
 
 from pipelines.gx import GxRunner, load_suite_json, suite_names
 from pipelines.marts.checks import suite_parameters
-from pipelines.plan.assets import METRICS, SQL, plan_metrics_sql
+from pipelines.plan.assets import METRICS, SQL, build_plan_metrics
 from pipelines.reference.store import SHIPPED_REFERENCE
 
 # What the demo generator planted (demo-manifest.json "planted_shortfalls"): the targets the
@@ -147,6 +147,29 @@ def test_each_expectation_catches_its_bad_fixture(suite, index, suite_frames, tm
     assert expectation["meta"]["zh"] in named, named
 
 
+def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_path):
+    data_dir, *_ = demo
+    db = tmp_path / "bad.duckdb"
+    shutil.copy(data_dir / "marts" / "gongkai.duckdb", db)
+    con = duckdb.connect(str(db))
+    try:
+        # a late return called on time, and a month filed under the wrong plan year
+        con.execute("UPDATE return_periods SET result = 'on_time' "
+                    "WHERE unit = '县民政局' AND period = '2018-09'")
+        con.execute("UPDATE return_periods SET period = '2019-01' "
+                    "WHERE unit = '大战场镇' AND period = '2018-08'")
+        frame = con.execute(load_suite_json("return_periods")["meta"]["gongkai"]["query"]).df()
+        parameters = suite_parameters(con)
+    finally:
+        con.close()
+    result = GxRunner(tmp_path / "gx").validate("return_periods", frame, parameters)
+    assert not result.success
+    assert {f["说明"]: f["不符合行数"] for f in result.failures} == {
+        "报送结果与日期相符：按时者不晚于截止日，迟报者晚于截止日或日期不详，未报送者无报送日期": 1,
+        "报送期间属于该方案年度": 1,
+    }
+
+
 # --- a broken sanity check blocks publishing ------------------------------------------------
 
 
@@ -186,7 +209,7 @@ def _metrics_on(db_path, edits: list[str]) -> dict[str, tuple]:
     for sql in edits:
         con.execute(sql)
     SQL.run(con, "target_units")
-    con.execute(plan_metrics_sql(METRICS))
+    build_plan_metrics(con, METRICS)
     rows = {
         r[0]: (r[1], r[2])
         for r in con.execute("SELECT metric_code, passed, shortfalls FROM plan_metrics").fetchall()
@@ -266,12 +289,8 @@ FIXES = {
     "disclosure_timeliness": (["UPDATE disclosures SET published_on = formed_on"], []),
     "requests_within_clock": (["DELETE FROM requests WHERE state IN ('answered_late', 'open_overdue')"], []),
     "returns_on_time": (
-        [
-            "UPDATE return_submissions SET submitted_on = due_on",
-            "INSERT INTO return_submissions (division, unit, period, due_on, submitted_on) "
-            "VALUES ('640521', '大战场镇', '2018-08', DATE '2018-09-05', DATE '2018-09-03')",
-        ],
-        ["DELETE FROM return_submissions WHERE unit = '县财政局'"],
+        ["UPDATE return_periods SET submitted_on = due_on, result = 'on_time'"],
+        ["UPDATE return_periods SET submitted_on = NULL, result = 'missing' WHERE unit = '县财政局'"],
     ),
     "tasks_done_by_deadline": (
         ["UPDATE task_status SET state = 'done_on_time', evidence_url = 'http://x' WHERE due_on IS NOT NULL"],

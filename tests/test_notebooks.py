@@ -201,6 +201,25 @@ def test_plan_progress_notebook_shows_the_marts_numbers(executed, demo):
     assert outputs_text(cell_tagged(nb, "overdue-tasks")).count("<tr") - 1 == overdue + late
 
 
+def test_state_counts_follow_the_vocabulary_of_task_states(demo):
+    from pipelines.notebooks.analysis import progress
+    from pipelines.vocabulary import TASK_STATES
+
+    data_dir, *_ = demo
+    con = marts(data_dir)
+    try:
+        by_unit = progress.states_by_unit(con, DIVISION, YEAR)
+        by_section = progress.states_by_section(con, DIVISION, YEAR)
+        pairs = con.execute("SELECT count(*) FILTER (WHERE state <> 'not_applicable') FROM task_status "
+                            "WHERE division = ? AND year = ?", [DIVISION, YEAR]).fetchone()[0]
+    finally:
+        con.close()
+    assert list(by_unit.columns) == ["unit", "unit_kind", "pairs", *TASK_STATES, "on_time_rate"]
+    assert list(by_section.columns) == ["section_label", "pairs", *TASK_STATES, "on_time_rate"]
+    assert by_unit["pairs"].sum() == by_section["pairs"].sum() == pairs
+    assert by_section["section_label"].iloc[0] == "一、围绕建设法治政府,深入推进“五公开”"
+
+
 def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, demo):
     data_dir, *_ = demo
     nb = executed["year_end_report"].nb

@@ -21,15 +21,29 @@ import pandas as pd
 import pytest
 from docx import Document
 
+from pipelines.annual.templates import load_templates
+from pipelines.marts.assets import SQL as MARTS_SQL
 from pipelines.pack import assets as pack_module
 from pipelines.pack import layout
 from pipelines.pack.assets import PNG_NOTE_FILE, find_browser, leaders_pack, write_packs
-from pipelines.pack.docx import HEADINGS_2008
 from pipelines.partitions import ensure_partitions
+from pipelines.reference.store import ReferenceStore
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
 DIVISION = "640521"
+TEMPLATES = load_templates(ReferenceStore())
+
+# The Word draft's section headings under template 2008 (its file's ``report``).
+HEADINGS_2008 = [
+    "一、概述",
+    "二、主动公开政府信息情况",
+    "三、依申请公开政府信息情况",
+    "四、政府信息公开的收费及减免情况",
+    "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "六、政府信息公开工作存在的主要问题及改进情况",
+    "七、其他需要报告的事项",
+]
 
 # Template 2008 (annual-report-templates.md): code, label, unit; None unit = heading row.
 TEMPLATE_2008 = [
@@ -124,7 +138,8 @@ def annual_rows(year: int, values: dict[str, float], template: str = "2008") -> 
 
 
 def add_annual_report(db: Path, years: dict[int, dict[str, float]]) -> None:
-    """Create the contract's ``annual_report`` table (no optional columns) in a marts file."""
+    """Create the contract's ``annual_report`` table (no optional columns) in a marts file,
+    and the ``report_years`` mart again, as a build that made those tables would have."""
     frame = pd.DataFrame([r for y, v in years.items() for r in annual_rows(y, v)])
     con = duckdb.connect(str(db))
     try:
@@ -134,6 +149,9 @@ def add_annual_report(db: Path, years: dict[int, dict[str, float]]) -> None:
                        SELECT division, unit::VARCHAR AS unit, year::INTEGER AS year, template, table_code,
                               row_code, col_code, label, value::DOUBLE AS value, measure_unit
                        FROM rows_df""")
+        con.unregister("rows_df")
+        if MARTS_SQL.exists("mart_report_years"):
+            MARTS_SQL.run(con, "mart_report_years")
     finally:
         con.close()
 
@@ -402,7 +420,7 @@ def test_2019_tables_get_the_official_header_groupings():
                                         ("3.1", "（一）予以公开", 1.0), ("3.7", "（七）总计", 1.0),
                                         ("4", "四、结转下年度继续办理", 1.0))
              for c in cols3 if not (c == "total" and code == "1")]
-    sheets = layout.build_sheets(pd.DataFrame(rows), "2019")
+    sheets = layout.build_sheets(pd.DataFrame(rows), TEMPLATES["2019"])
     assert [s.name for s in sheets] == ["三、依申请公开", "四、复议诉讼"]
     t3, t4 = sheets[0].tables[0], sheets[1].tables[0]
     assert t3.header_depth == 3
@@ -427,7 +445,7 @@ def test_identities_are_checked_per_table_with_readable_messages():
     cells = pd.DataFrame([{"table_code": "main", "row_code": c, "col_code": "value", "value": v}
                           for c, v in values.items()])
     # the shared checker (the one that blocks the build) judges, and names the cells
-    problems = layout.identity_problems(cells, "2008")
+    problems = layout.identity_problems(cells, TEMPLATES["2008"])
     assert list(problems) == ["main"]
     assert [m.split(" 统计表 ")[-1] for m in problems["main"]] == [
         "第1.1行<第1.1.a行（5<6）", "第3.2行≠第3.2.1+3.2.2行（55≠52+4）"]

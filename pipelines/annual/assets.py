@@ -16,9 +16,8 @@ The identities of each table are a blocking check (``identities.py``).
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
-from pipelines.annual.templates import SPEC_TYPES, division_info, load_templates, spec_frames
+from pipelines.annual.templates import SPEC_TYPES, load_templates, spec_frames
 from pipelines.db import SqlFolder, count_rows, write_frame
 from pipelines.partitions import DIVISIONS
 from pipelines.reference.load import store_for
@@ -27,16 +26,13 @@ from pipelines.resources import MartsDatabase
 GROUP = "annual"
 SQL = SqlFolder(__file__)
 MODELS = ("annual_years", "annual_records", "annual_report_sources", "annual_report")
-DIVISION_TYPES = [("division", "VARCHAR"), ("name", "VARCHAR"), ("short_prefix", "VARCHAR"),
-                  ("office", "VARCHAR"), ("whole_label", "VARCHAR")]
 
 
-def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, division_rows: list[dict]) -> None:
-    """Write the template tables and run the models on a connection holding the marts."""
+def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict) -> None:
+    """Write the template tables and run the models on a connection holding the marts (and
+    ``ref_divisions``, the division registry's)."""
     for table, frame in spec_frames(templates).items():
         write_frame(con, table, frame, SPEC_TYPES[table])
-    write_frame(con, "ref_divisions", pd.DataFrame(division_rows, columns=[n for n, _ in DIVISION_TYPES]),
-                DIVISION_TYPES)
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     for model in MODELS:
         SQL.run(con, model)
@@ -46,8 +42,8 @@ def build_annual_tables(con: duckdb.DuckDBPyConnection, templates: dict, divisio
     group_name=GROUP,
     kinds={"duckdb"},
     partitions_def=DIVISIONS,
-    deps=["reference_rules", "unit_registry", "requests", "disclosures", "disclosure_channels", "activities",
-          "appeals", "facts"],
+    deps=["reference_rules", "unit_registry", "division_registry", "requests", "disclosures",
+          "disclosure_channels", "activities", "appeals", "facts"],
     description="政府信息公开工作年度报告统计表：各区划、各年度（按当年适用模板）全区划及各单位的每个单元格，"
                 "并附每个单元格的来源记录（annual_report_sources）",
 )
@@ -57,10 +53,8 @@ def annual_report(context: dg.AssetExecutionContext, marts_db: MartsDatabase) ->
     settings = marts_db.settings()
     store = store_for(settings)
     templates = load_templates(store)
-    # Only this run's division: gongkai.duckdb is the union of the divisions' files.
-    division_rows = [division_info(store, marts_db.division)]
     with marts_db.connect() as con:
-        build_annual_tables(con, templates, division_rows)
+        build_annual_tables(con, templates)
         years = con.execute(
             "SELECT division, list(year || '（' || template || '）' ORDER BY year) "
             "FROM staging.annual_years GROUP BY division ORDER BY division").fetchall()

@@ -2,8 +2,9 @@
 
 ``python -m pipelines explain --division 640521 --year 2018 --row 3.3.4.c`` reads the published
 marts read-only (``GONGKAI_DATA_DIR``): the cell from ``annual_report``, its records from
-``annual_report_sources`` joined to the marts for dates, units and titles. The marts hold no
-personal information, and nothing here reads the raw files, so none can be printed.
+``annual_report_sources`` joined to the marts for dates, units and titles (the queries are
+``sql/explain/*.sql``). The marts hold no personal information, and nothing here reads the raw
+files, so none can be printed.
 """
 
 import argparse
@@ -13,44 +14,15 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from pipelines.db import SqlFolder, table_exists
 from pipelines.settings import load_settings
 
+SQL = SqlFolder(__file__)
 EXIT_UNKNOWN_CELL = 2
 DEFAULT_LIMIT = 50
 
-# Per lineage source: the SQL that fetches a record's printable details (no personal
-# information: the requests mart has none), and how one record is printed.
-DETAILS = {
-    "requests": """
-        SELECT s.record_id, s.amount, r.unit, r.received_on, r.answered_on, r.outcome, r.channel,
-               r.applicant_type
-        FROM _cell_sources s
-        LEFT JOIN requests r ON r.division = s.division AND r.request_id = s.record_id
-        WHERE s.source = 'requests' ORDER BY r.received_on, s.record_id""",
-    "disclosures": """
-        SELECT s.record_id, s.amount, d.unit, d.title, d.category, d.published_on,
-               array_to_string(d.channels, '、') AS channels
-        FROM _cell_sources s
-        LEFT JOIN disclosures d ON d.division = s.division AND d.index_no = s.record_id
-        WHERE s.source = 'disclosures' ORDER BY d.published_on, s.record_id""",
-    "activities": """
-        SELECT s.record_id, s.amount, a.unit, a.activity_date, a.activity_type, a.title, a.people,
-               a.head_attended
-        FROM _cell_sources s
-        LEFT JOIN activities a ON a.division = s.division AND a.activity_id = s.record_id
-        WHERE s.source = 'activities' ORDER BY a.activity_date, s.record_id""",
-    "appeals": """
-        SELECT s.record_id, s.amount, a.unit, a.kind, a.suit_route, a.received_on, a.result, a.closed_on
-        FROM _cell_sources s
-        LEFT JOIN appeals a ON a.division = s.division AND a.case_id = s.record_id
-        WHERE s.source = 'appeals' ORDER BY a.received_on, s.record_id""",
-    "facts": """
-        SELECT s.record_id, s.amount, s.record_unit AS unit, f.value
-        FROM _cell_sources s
-        LEFT JOIN facts f ON f.division = s.division AND f.year = s.year AND f.unit = s.record_unit
-             AND f.indicator = s.record_id
-        WHERE s.source = 'facts' ORDER BY s.record_unit""",
-}
+# Per lineage source, ``sql/explain/<source>.sql`` fetches a record's printable details (no
+# personal information: the marts have none); ``_record_line`` prints one record.
 SOURCE_LABELS = {"requests": "依申请公开台账", "disclosures": "主动公开信息台账",
                  "activities": "工作活动台账", "appeals": "行政复议、行政诉讼台账", "facts": "年度填报指标"}
 
@@ -91,21 +63,49 @@ def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _one(con, sql: str, params: list) -> list:
-    return [r[0] for r in con.execute(sql, params).fetchall()]
+def _codes(cells: pd.DataFrame, column: str, order: list[str] | None = None) -> list[str]:
+    """Distinct codes of ``column``, sorted by ``order`` (else by the code itself)."""
+    keys = [column, *(order or [])]
+    picked = cells[keys].drop_duplicates().sort_values(order or column, kind="stable")
+    return [str(c) for c in picked[column]]
 
 
 def _resolve_unit(con, division: str, unit: str | None) -> str | None:
     if unit is None:
         return None
-    known = con.execute(
-        "SELECT unit FROM ref_units WHERE division = ? AND (unit = ? OR list_contains(aliases, ?))",
-        [division, unit, unit]).fetchall()
-    if known:
-        return known[0][0]
-    if _one(con, "SELECT DISTINCT unit FROM annual_report WHERE division = ? AND unit = ?", [division, unit]):
-        return unit
+    found = SQL.run(con, "explain/unit", {"division": division, "unit": unit}).fetchone()
+    if found:
+        return found[0]
     raise UnknownCell(f"单位“{unit}”不在 {division} 的单位名录中（不写 --unit 则为全区划合计）")
+
+
+def _locate(cells: pd.DataFrame, used: str, row: str, col: str | None,
+            table: str | None) -> tuple[str, str]:
+    """The (table, column) of the cell in ``row``, or UnknownCell saying what there is."""
+    tables = _codes(cells[cells["row_code"] == row], "table_code")
+    if table is not None:
+        all_tables = _codes(cells, "table_code")
+        if table not in all_tables:
+            raise UnknownCell(f"{used} 模板没有表 {table}（可用：{_choices(all_tables)}）")
+        if table not in tables:
+            rows = _codes(cells[cells["table_code"] == table], "row_code", ["row_order"])
+            raise UnknownCell(f"{used} 模板表 {table} 没有第 {row} 行（可用行：{_choices(rows)}）")
+    elif not tables:
+        rows = [str(r) for r in cells[["row_code", "table_order", "row_order"]].drop_duplicates()
+                .sort_values(["table_order", "row_order"], kind="stable")["row_code"]]
+        raise UnknownCell(f"{used} 模板没有第 {row} 行（可用行：{_choices(rows)}）")
+    elif len(tables) > 1:
+        raise UnknownCell(f"第 {row} 行在多张表中出现（{_choices(tables)}），请用 --table 指定")
+    else:
+        table = tables[0]
+    columns = _codes(cells[cells["table_code"] == table], "col_code", ["col_order"])
+    if col is None:
+        if len(columns) != 1:
+            raise UnknownCell(f"表 {table} 有多列，请用 --col 指定（可用列：{_choices(columns)}）")
+        col = columns[0]
+    elif col not in columns:
+        raise UnknownCell(f"表 {table} 没有 {col} 列（可用列：{_choices(columns)}）")
+    return table, col
 
 
 def explain_cell(con: duckdb.DuckDBPyConnection, division: str, year: int, row: str, col: str | None = None,
@@ -113,59 +113,29 @@ def explain_cell(con: duckdb.DuckDBPyConnection, division: str, year: int, row: 
                  unit: str | None = None) -> CellExplanation:
     """Find one cell of ``annual_report`` and the records behind it; raise UnknownCell if there
     is no such cell (the message says what exists instead)."""
-    years = _one(con, "SELECT DISTINCT year FROM annual_report WHERE division = ? ORDER BY 1", [division])
-    if not years:
-        divisions = _one(con, "SELECT DISTINCT division FROM annual_report ORDER BY 1", [])
+    tables = SQL.frame(con, "explain/years")
+    mine = tables[tables["division"] == division]
+    if mine.empty:
+        divisions = sorted({str(d) for d in tables["division"]})
         raise UnknownCell(f"没有区划 {division} 的年度统计表（已有区划：{_choices(divisions) or '无'}）")
-    if year not in years:
-        listed = _choices([str(y) for y in years])
+    if year not in set(mine["year"]):
+        listed = _choices([str(y) for y in mine["year"]])
         raise UnknownCell(f"没有 {division} {year} 年的统计表（已有年度：{listed}）")
-    used = _one(con, "SELECT DISTINCT template FROM annual_report WHERE division = ? AND year = ?",
-                [division, year])[0]
+    used = str(mine.loc[mine["year"] == year, "template"].iloc[0])
     if template is not None and template != used:
         raise UnknownCell(f"{division} {year} 年的统计表使用 {used} 模板，不是 {template} 模板")
     unit = _resolve_unit(con, division, unit)
-    where = "division = ? AND year = ? AND unit IS NOT DISTINCT FROM ?"
-    params: list = [division, year, unit]
-    tables = _one(con, f"SELECT DISTINCT table_code FROM annual_report WHERE {where} AND row_code = ? "
-                       "ORDER BY 1", [*params, row])
-    if table is not None:
-        all_tables = _one(con, f"SELECT DISTINCT table_code FROM annual_report WHERE {where} ORDER BY 1",
-                          params)
-        if table not in all_tables:
-            raise UnknownCell(f"{used} 模板没有表 {table}（可用：{_choices(all_tables)}）")
-        if table not in tables:
-            rows = _one(con, f"SELECT DISTINCT row_code, row_order FROM annual_report WHERE {where} "
-                             "AND table_code = ? ORDER BY row_order", [*params, table])
-            raise UnknownCell(f"{used} 模板表 {table} 没有第 {row} 行（可用行：{_choices(rows)}）")
-    elif not tables:
-        rows = _one(con, f"SELECT DISTINCT row_code, table_order, row_order FROM annual_report WHERE {where} "
-                         "ORDER BY table_order, row_order", params)
-        raise UnknownCell(f"{used} 模板没有第 {row} 行（可用行：{_choices(rows)}）")
-    elif len(tables) > 1:
-        raise UnknownCell(f"第 {row} 行在多张表中出现（{_choices(tables)}），请用 --table 指定")
-    else:
-        table = tables[0]
-    columns = _one(con, f"SELECT DISTINCT col_code, col_order FROM annual_report WHERE {where} "
-                        "AND table_code = ? ORDER BY col_order", [*params, table])
-    if col is None:
-        if len(columns) != 1:
-            raise UnknownCell(f"表 {table} 有多列，请用 --col 指定（可用列：{_choices(columns)}）")
-        col = columns[0]
-    elif col not in columns:
-        raise UnknownCell(f"表 {table} 没有 {col} 列（可用列：{_choices(columns)}）")
-    cell = _dicts(con.execute(f"SELECT * FROM annual_report WHERE {where} AND table_code = ? "
-                              "AND row_code = ? AND col_code = ?", [*params, table, row, col]))[0]
-    names = con.execute("SELECT name FROM ref_divisions WHERE division = ?", [division]).fetchall()
-    sources = con.execute(
-        "SELECT * FROM annual_report_sources WHERE division = ? AND year = ? AND unit IS NOT DISTINCT FROM ? "
-        "AND template = ? AND table_code = ? AND row_code = ? AND col_code = ?",
-        [division, year, unit, used, table, row, col]).df()
+    key = {"division": division, "year": year, "unit": unit}
+    table, col = _locate(SQL.frame(con, "explain/cells", key), used, row, col, table)
+    key |= {"table_code": table, "row_code": row, "col_code": col}
+    cell = _dicts(SQL.run(con, "explain/cell", key))[0]
+    names = SQL.run(con, "explain/division_name", {"division": division}).fetchall()
+    sources = SQL.frame(con, "explain/sources", key | {"template": used})
     records = {}
     con.register("_cell_sources", sources)
     try:
         for source in sources["source"].unique():
-            records[source] = _dicts(con.execute(DETAILS[source]))
+            records[source] = _dicts(SQL.run(con, f"explain/{source}", sources="_cell_sources"))
     finally:
         con.unregister("_cell_sources")
     return CellExplanation(cell, names[0][0] if names else None, records)
@@ -236,8 +206,7 @@ def main(args: argparse.Namespace) -> int:
         return 1
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        if not _one(con, "SELECT table_name FROM duckdb_tables() "
-                         "WHERE table_name = 'annual_report_sources'", []):
+        if not table_exists(con, "annual_report_sources"):
             print(f"数据集市 {db_path} 中还没有年度统计表，请重新构建", file=sys.stderr)
             return 1
         exp = explain_cell(con, args.division, args.year, args.row, col=args.col, table=args.table,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipelines.annual.templates import division_info, load_templates, spec_frames
-from pipelines.db import SqlFolder, table_exists
+from pipelines.annual.templates import load_templates, spec_frames
+from pipelines.db import SqlFolder, table_columns, table_exists
 from pipelines.reference.load import store_for
 from pipelines.settings import load_settings
 
@@ -80,9 +80,23 @@ def _unit(value: object) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _whole_labels(frame: pd.DataFrame) -> dict[str, str]:
-    store = store_for(load_settings())
-    return {d: division_info(store, d)["whole_label"] for d in frame["division"].dropna().unique()}
+def _marts_labels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str | None], str]:
+    # The build's own labels; an annual_report without them (a handmade one) still has the
+    # division registry's name for the whole division.
+    if "unit_label" in table_columns(con, "annual_report"):
+        return {(d, _unit(u)): lb for d, u, lb in con.execute(
+            "SELECT DISTINCT division, unit, unit_label FROM annual_report").fetchall()}
+    if table_exists(con, "ref_divisions"):
+        return {(d, None): lb for d, lb in con.execute(
+            "SELECT division, whole_label FROM ref_divisions").fetchall()}
+    return {}
+
+
+def _frame_labels(frame: pd.DataFrame) -> dict[tuple[str, str | None], str]:
+    if "unit_label" not in frame.columns:
+        return {}
+    return {(r.division, _unit(r.unit)): r.unit_label
+            for r in frame[["division", "unit", "unit_label"]].drop_duplicates().itertuples()}
 
 
 def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates: dict | None = None,
@@ -92,7 +106,9 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
 
     The identities come from ``templates`` (``templates.load_templates``) if given, else from
     the connection's ``ref_annual_identity_terms`` (what the build used), else from the
-    reference templates of ``GONGKAI_DATA_DIR``. An empty list means every table adds up.
+    reference templates of ``GONGKAI_DATA_DIR``. Messages name a table's unit by the frame's
+    ``unit_label``, or the marts' (``annual_report.unit_label``, else ``ref_divisions``), never
+    by reading reference files. An empty list means every table adds up.
     """
     is_frame = isinstance(data, pd.DataFrame)
     con = duckdb.connect() if is_frame else data
@@ -123,15 +139,7 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-        if is_frame and "unit_label" in data.columns:
-            labels = {(r.division, _unit(r.unit)): r.unit_label
-                      for r in data[["division", "unit", "unit_label"]].drop_duplicates().itertuples()}
-        elif not is_frame:
-            labels = dict(((d, u), lb) for d, u, lb in con.execute(
-                "SELECT DISTINCT division, unit, unit_label FROM annual_report").fetchall())
-        else:
-            labels = {}
-        wholes = _whole_labels(data) if is_frame and not labels else {}
+        labels = _frame_labels(data) if is_frame else _marts_labels(con)
     finally:
         for name in registered:
             con.unregister(name)
@@ -141,7 +149,7 @@ def broken_identities(data: pd.DataFrame | duckdb.DuckDBPyConnection, templates:
     broken = []
     for r in rows:
         unit = _unit(r["unit"])
-        label = labels.get((r["division"], unit)) or unit or wholes.get(r["division"]) or f"全{r['division']}"
+        label = labels.get((r["division"], unit)) or unit or f"全{r['division']}"
         codes = [*_values(r["lhs_codes"]), *_values(r["rhs_codes"])]
         cells_named = tuple((c, r["other_code"]) if r["over"] == "rows" else (r["other_code"], c)
                             for c in codes)

@@ -22,13 +22,10 @@ GROUP = "marts"
 SQL = SqlFolder(__file__)
 
 
-def _calendar_gaps(con, table: str, columns: Sequence[str], dates: Sequence[str]) -> None:
+def _calendar_gaps(con, table: str) -> None:
     # A NULL deadline means a date fell outside the working-day calendar: fail loudly with
     # the years to add, rather than publish requests without a clock.
-    missing = " OR ".join(f"{c} IS NULL" for c in columns)
-    years = con.execute(
-        f"SELECT DISTINCT year({dates[0]}) FROM {table} WHERE {missing} ORDER BY 1"
-    ).fetchall()
+    years = SQL.run(con, f"calendar_gaps_{table}").fetchall()
     if years:
         listed = "、".join(str(y[0]) for y in years)
         raise CalendarNotCovered(
@@ -38,11 +35,11 @@ def _calendar_gaps(con, table: str, columns: Sequence[str], dates: Sequence[str]
 
 
 def _check_requests(con) -> None:
-    _calendar_gaps(con, "requests", ["due_on", "final_due_on", "working_days"], ["received_on"])
+    _calendar_gaps(con, "requests")
 
 
 def _check_disclosures(con) -> None:
-    _calendar_gaps(con, "disclosures", ["deadline_on", "working_days_to_publish"], ["formed_on"])
+    _calendar_gaps(con, "disclosures")
 
 
 @dataclass(frozen=True)
@@ -65,6 +62,8 @@ def _union_model(table: str, part: str) -> str:
 MARTS = [
     Mart("return_submissions", "每份进展报送表一行：报送期间、截止日、报送日期、是否按时、是否被重报替代",
          ["stg_returns", "plan_catalogue"]),
+    Mart("return_periods", "责任单位 × 已到期的报送月份：截止日、首次报送日期，按时、迟报或未报送",
+         ["return_submissions", "plan_catalogue"]),
     Mart("return_rows", "进展报送表的每一行（含被重报替代的历史行）", ["stg_returns"]),
     Mart("task_status", "任务 × 责任单位：最近一次报送的进展、完成日期、佐证与状态判定",
          ["stg_returns", "plan_catalogue", "reference_rules"]),
@@ -76,6 +75,8 @@ MARTS = [
     Mart("appeals", "行政复议、行政诉讼案件", ["stg_appeals"]),
     Mart("activities", "新闻发布会、解读、培训、会议等工作活动", ["stg_activities"]),
     Mart("facts", "年度填报指标", ["stg_facts"]),
+    Mart("report_years", "报告年度：各区划有工作方案或年报统计表的年度、当年适用的年报模板及其名称",
+         ["plan_catalogue", "annual_report", "reference_rules"]),
     Mart("quarantine", "被隔离的行和文件：文件、工作表、行号、列名与原因",
          [f"stg_{s}" for s in SOURCES], sql=_union_model("quarantine", "quarantine")),
     Mart("ingest_log", "每个原始文件一行：哈希、读取/导入/替代/隔离行数（可对账）",

@@ -24,11 +24,11 @@ import dagster as dg
 import nbformat
 
 from pipelines.notebooks.analysis import division_name, open_marts, periods
-from pipelines.settings import PROJECT_ROOT
 from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
 from pipelines.notebooks.render import notebook_html
 from pipelines.partitions import DIVISIONS
 from pipelines.resources import MartsDatabase
+from pipelines.settings import PROJECT_ROOT
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 GROUP = "notebooks"
@@ -75,6 +75,15 @@ def published_periods(data_dir: Path, plans_only: bool = False) -> list[tuple[st
     con = open_marts(data_dir)
     try:
         return periods(con, plans_only)
+    finally:
+        con.close()
+
+
+def published_name(data_dir: Path, division: str) -> str:
+    """The division's name in the published marts (the pages' titles)."""
+    con = open_marts(data_dir)
+    try:
+        return division_name(con, division)
     finally:
         con.close()
 
@@ -138,7 +147,7 @@ def run_notebook(name: str, division: str, year: int, data_dir: Path | str, as_o
     failed_copy.unlink(missing_ok=True)
     if keep_ipynb:
         nbformat.write(nb, str(keep_ipynb))
-    title = f"{division_name(division, data_dir)}{year}年{NOTEBOOKS.get(name, name)}"
+    title = f"{published_name(data_dir, division)}{year}年{NOTEBOOKS.get(name, name)}"
     html = out_dir / f"{name}.html"
     _write_atomically(html, notebook_html(nb, title))
     return NotebookRun(name, division, int(year), html, seconds)

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pipelines import vocabulary
-from pipelines.pack.model import Chart, PackData
 
 # Local fonts only: the HTML must work offline, and Chromium (PNG) finds Noto CJK through
 # fontconfig. The Windows and macOS names cover leaders opening the page on their own PCs.
@@ -379,24 +378,3 @@ def yearly_comparison(figures: pd.DataFrame) -> go.Figure:
 
 def _code_key(code: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in str(code).split("."))
-
-
-def build_charts(pack: PackData) -> list[Chart]:
-    """Every chart of the pack, in the order the page shows them."""
-    out = [
-        Chart("01-主动公开按月", disclosures_by_month(pack.disclosures, pack.year), "disclosures"),
-        Chart("02-主动公开按类别", disclosures_by_category(pack.disclosures), "disclosures"),
-        Chart("03-主动公开按渠道", disclosures_by_channel(pack.channels), "disclosures"),
-        Chart("04-依申请公开办理情况", requests_funnel(pack.requests), "requests"),
-        Chart("05-依申请公开答复时效", requests_timeliness(pack.requests), "requests"),
-        Chart("06-依申请公开办理用时", requests_working_days(pack.requests), "requests"),
-        Chart("07-依申请公开办理结果", requests_outcomes(pack.requests), "requests"),
-        Chart("08-工作任务完成情况", task_states_by_section(pack.task_status, pack.section_labels),
-              "plan"),
-        Chart("09-方案量化指标", plan_metrics_status(pack.plan_metrics), "plan"),
-        Chart("10-月度进展报送", returns_by_month(pack.returns), "plan"),
-    ]
-    if pack.history.dropna(subset=["value"])["year"].nunique() > 1:
-        out.append(Chart("11-主要指标年度对比", yearly_comparison(pack.history), "history"))
-    return out
-

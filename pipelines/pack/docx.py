@@ -1,19 +1,18 @@
 """``annual-report.docx``: a draft 政府信息公开工作年度报告 for the office to finish.
 
-The section headings are the fixed ones of the template in force (2008 era: 一 to 七;
-2019/2021: 一 to 六). Under them: plain sentences carrying the year's key figures and, where
-the data has last year, the change; the statistics tables (2008: as an attachment; 2019/2021:
-tables 二、三、四 in their sections); and, under 存在的主要问题, a draft listing the plan's
-own targets that were missed and by how much. Sentences the data cannot write are left as
-bracketed prompts (（请补充……）) for the drafter.
+The template in force says what the draft holds (its ``report``): the section headings in
+order and, under each, its paragraphs: sentences carrying the year's key figures and, where
+the data has last year, the change (written by ``narrative``); the statistics tables of a
+sheet where the template places them (2008: as an attachment; 2019/2021: tables 二、三、四
+in their sections); and, under 存在的主要问题, a draft listing the plan's own targets that
+were missed and by how much. Sentences the data cannot write are left out or left as
+bracketed prompts (（请补充……）) for the drafter. This module only lays them out.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pandas as pd
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -23,150 +22,26 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipelines.pack.model import KeyFigure, PackData, StatSheet, StatTable
-from pipelines.vocabulary import TASK_STATES, format_number
+from pipelines.annual.report_model import SectionSpec, SheetParagraph
+from pipelines.annual.template_model import ReportTemplate
+from pipelines.pack.model import PackData, StatSheet, StatTable
+from pipelines.pack.narrative import (
+    as_of_text,
+    fill,
+    late_tasks_sentence,
+    num,
+    paragraph_text,
+    targets_paragraphs,
+)
 
-TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT = "宋体", "黑体", "仿宋", "宋体"
+TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT, SUBHEADING_FONT = "宋体", "黑体", "仿宋", "宋体", "楷体"
 WIDE_TABLE_COLUMNS = 10
 PORTRAIT_TEXT_CM, LANDSCAPE_TEXT_CM = 15.6, 25.7  # A4 less the margins set in _margins/_landscape
-
-HEADINGS_2008 = [
-    "一、概述",
-    "二、主动公开政府信息情况",
-    "三、依申请公开政府信息情况",
-    "四、政府信息公开的收费及减免情况",
-    "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
-    "六、政府信息公开工作存在的主要问题及改进情况",
-    "七、其他需要报告的事项",
-]
-HEADINGS_2019 = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
-
-
-_NUMBERING = re.compile(r"^(其中[：:]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])+")
-_TRAILING_COUNT = re.compile(r"(总次数|次数|数量|数)$")
-
-
-def headings_for(template: str) -> list[str]:
-    """The fixed section headings of the report under a template."""
-    return HEADINGS_2008 if template == "2008" else HEADINGS_2019
-
-
-def clean_label(label: str) -> str:
-    """A table label as prose: numbering and a trailing 数 dropped (``1.当面申请数`` → ``当面申请``)."""
-    return _TRAILING_COUNT.sub("", _NUMBERING.sub("", label.strip()))
-
-
-def num(value: float | None, unit: str = "") -> str:
-    """A figure with its unit as prose writes it (``60件``, ``0.015万元``)."""
-
-    return f"{format_number(value, unit)}{unit}"
-
-
-def breakdown(table: StatTable | None, parent: str, col: str = "value", letters: bool = False,
-              unit: str | None = None) -> str | None:
-    """``当面申请20件、网络申请35件`` from the non-zero children of a row; None when none."""
-    if table is None or table.refused:
-        return None
-    parts = []
-    for row in table.rows:
-        head, _, last = row.code.rpartition(".")
-        if head != parent or row.heading or (last.isdigit() == letters):
-            continue
-        value = row.values.get(col)
-        if value:
-            parts.append(f"{clean_label(row.label)}{num(value, unit or row.unit or '')}")
-    return "、".join(parts) or None
-
-
-# Figures whose change from last year is always said, even when there is none; the others
-# only when they changed, so the prose does not repeat 与上年持平 after every number.
-HEADLINE_FIGURES = ("disclosed", "requests_received")
-
-
-def figure_clause(fig: KeyFigure | None, label: str | None = None) -> str | None:
-    """``主动公开政府信息2143条，比上年增加143条（增长7.1%）``; None without the figure."""
-    if fig is None or fig.value is None:
-        return None
-    text = f"{label or fig.label}{fig.text}"
-    change = fig.change
-    if change and (fig.key in HEADLINE_FIGURES or change != "与上年持平"):
-        return f"{text}，{change}"
-    return text
-
-
-def overview_sentence(pack: PackData) -> str:
-    """The key-figure sentence that opens the report."""
-    f = pack.figures
-    parts = [figure_clause(f.get("disclosed"))]
-    normative = f.get("normative")
-    if normative and normative.value is not None:
-        parts.append(f"{'其中' if not normative.label.startswith('其中') and 'disclosed' in f else ''}"
-                     f"{figure_clause(normative)}")
-    first = "；".join(p for p in parts if p)
-    requests = [figure_clause(f.get("requests_received"), "共收到政府信息公开申请")]
-    if "requests_carried_in" in f:
-        requests.append(figure_clause(f["requests_carried_in"], "上年结转"))
-    if "requests_closed" in f:
-        requests.append(figure_clause(f["requests_closed"]))
-    timing = [figure_clause(f.get(k)) for k in ("requests_on_time", "requests_late")]
-    timing = [t for t in timing if t]
-    second = "，".join(p for p in requests if p)
-    if timing:
-        second += "，其中" + "、".join(timing)
-    if "requests_carried_out" in f:
-        second += "；" + figure_clause(f["requests_carried_out"])
-    appeals = [figure_clause(f.get("reviews")), figure_clause(f.get("suits"))]
-    third = "；".join(a for a in appeals if a)
-    sentences = [s for s in (first, second, third) if s]
-    if not sentences:
-        return f"（{pack.year}年没有可用的统计数字，请补充本年度主要数据。）"
-    return f"{pack.year}年，{pack.whole}" + "。".join(sentences) + "。"
-
-
-def plan_sentence(pack: PackData) -> str | None:
-    """How the year's plan went: tasks by state and the targets met."""
-    ts = pack.task_status
-    if ts.empty:
-        return None
-    counts = ts["state"].value_counts()
-    states = "，".join(f"{word}{int(counts[s])}项" for s, word in TASK_STATES.items() if counts.get(s, 0))
-    title = f"《{pack.plan_title}》" if pack.plan_title else f"{pack.year}年政务公开工作方案"
-    text = (f"{title}确定工作任务{ts['task_code'].nunique()}项，分解到责任单位共{len(ts)}项"
-            f"（任务×责任单位）。截至{pack.as_of.year}年{pack.as_of.month}月{pack.as_of.day}日，{states}。")
-    pm = pack.plan_metrics
-    if not pm.empty:
-        met = int((pm["passed"] == True).sum())  # noqa: E712 - NULL (unmeasurable) is neither
-        missed = int((pm["passed"] == False).sum())  # noqa: E712
-        text += f"方案设定的{len(pm)}项量化指标中，{met}项达标，{missed}项未达标。"
-    return text
-
-
-def missed_targets(pack: PackData, limit: int = 5) -> list[str]:
-    """One draft sentence per missed target of the plan, with its shortfalls."""
-    pm = pack.plan_metrics
-    if pm.empty:
-        return []
-    out = []
-    for r in pm[pm["passed"] == False].itertuples():  # noqa: E712
-        short = list(r.shortfalls) if r.shortfalls is not None else []
-        where = "全方案" if r.task_code is None or pd.isna(r.task_code) else f"任务{r.task_code}"
-        text = f"{r.description}（{where}）：目标为{r.target or '—'}，实际为{r.actual or '—'}。"
-        if short:
-            text += "未达标情况：" + "；".join(short[:limit])
-            text += f"等，共{len(short)}项。" if len(short) > limit else "。"
-        out.append(text)
-    return out
 
 
 def write_report(pack: PackData, path: Path) -> None:
     """Write the draft annual report of one division-year as ``annual-report.docx``."""
+    template = pack.template
     doc = Document()
     _styles(doc)
     _margins(doc.sections[0])
@@ -174,293 +49,59 @@ def write_report(pack: PackData, path: Path) -> None:
     title.add_run(f"{pack.division_name}{pack.year}年政府信息公开工作年度报告")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(f"（草稿，由政务公开数据管道根据数据集市自动生成，数据截至"
-                            f"{pack.as_of.year}年{pack.as_of.month}月{pack.as_of.day}日；"
-                            f"统计表格式：{pack.template_name}）")
+                            f"{as_of_text(pack)}；统计表格式：{pack.template_name}）")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub.paragraph_format.first_line_indent = None
     _small(sub, 12)
     for note in pack.notes:
         _warn(doc.add_paragraph(f"提示：{note}"))
-    if pack.template == "2008":
-        _report_2008(doc, pack)
-    else:
-        _report_2019(doc, pack)
+    report = template.report
+    for section in report.sections if report else ():
+        _section(doc, pack, template, section)
+    if report and report.appendix and pack.sheet(report.appendix.sheet) is not None:
+        doc.add_page_break()
+        _caption(doc.add_paragraph(fill(report.appendix.title, pack)))
+        _sheet(doc, pack.sheet(report.appendix.sheet), captions=True)
     doc.core_properties.title = f"{pack.division_name}{pack.year}年政府信息公开工作年度报告（草稿）"
     doc.core_properties.author = "政务公开数据管道"
     doc.save(path)
 
 
-# --- the two eras -----------------------------------------------------------------------
-
-
-def _report_2008(doc: DocumentObject, pack: PackData) -> None:
-    h = headings_for("2008")
-    main = pack.table("main")
-    usable = main if main is not None and not main.refused else None
-    f = pack.figures
-
-    doc.add_heading(h[0], level=1)
-    _para(doc, "（请补充本年度政府信息公开工作的总体部署和主要做法。）")
-    _para(doc, overview_sentence(pack))
-    _para(doc, plan_sentence(pack))
-    _para(doc, _organisation_2008(pack, usable))
-
-    doc.add_heading(h[1], level=1)
-    first = [figure_clause(f.get("disclosed"), "全年主动公开政府信息")]
-    if usable is not None:
-        if usable.value("1.1.a") is not None:
-            first.append(f"其中主动公开规范性文件{num(usable.value('1.1.a'), '条')}")
-        if usable.value("1.1.b") is not None:
-            first.append(f"制发规范性文件总数{num(usable.value('1.1.b'), '件')}")
-    _para(doc, _sentence(first))
-    channels = breakdown(usable, "1.2")
-    if channels:
-        _para(doc, f"通过不同渠道和方式公开政府信息的情况：{channels}（不同渠道公开相同信息分别计数）。")
-    _para(doc, _categories_sentence(pack))
-    _para(doc, _timeliness_sentence(pack))
-    if usable is not None:
-        hot = usable.value("2.1")
-        responses = [f"回应公众关注热点或重大舆情{num(hot, '次')}" if hot is not None else None,
-                     breakdown(usable, "2.2")]
-        _para(doc, _sentence(responses, lead="在回应解读方面，"))
-
-    doc.add_heading(h[2], level=1)
-    received = figure_clause(f.get("requests_received"), "全年共收到政府信息公开申请")
-    by_channel = breakdown(usable, "3.1")
-    _para(doc, _sentence([received, f"其中{by_channel}" if by_channel else None]))
-    closed = figure_clause(f.get("requests_closed"))
-    timing = "、".join(t for t in (figure_clause(f.get("requests_on_time")),
-                                  figure_clause(f.get("requests_late"))) if t)
-    _para(doc, _sentence([closed, f"其中{timing}" if timing else None]))
-    answers = breakdown(usable, "3.3")
-    refusals = breakdown(usable, "3.3.4", letters=True)
-    if answers:
-        text = f"从答复类型看，{answers}"
-        if refusals:
-            text += f"；不同意公开的原因：{refusals}"
-        _para(doc, text + "。")
-    _para(doc, _requests_clock_sentence(pack))
-
-    doc.add_heading(h[3], level=1)
-    fees = f.get("fees")
-    if fees is not None and fees.value:
-        _para(doc, f"全年依申请公开政府信息收取费用{fees.text}。（减免情况请补充。）")
-    elif fees is not None:
-        _para(doc, "全年依申请公开政府信息未收取费用。")
-    else:
-        _para(doc, "（请补充收费及减免情况。）")
-
-    doc.add_heading(h[4], level=1)
-    _para(doc, _appeals_sentence_2008(pack, usable))
-
-    doc.add_heading(h[5], level=1)
-    _problems(doc, pack)
-
-    doc.add_heading(h[6], level=1)
-    _para(doc, "（无。如有其他需要报告的事项，请补充。）")
-
-    sheet = pack.sheet("main")
-    if sheet is not None:
-        doc.add_page_break()
-        p = doc.add_paragraph("附件：政府信息公开情况统计表")
-        _bold(p, HEADING_FONT)
-        _sheet(doc, sheet, pack)
-
-
-def _report_2019(doc: DocumentObject, pack: PackData) -> None:
-    h = headings_for(pack.template)
-    f = pack.figures
-    doc.add_heading(h[0], level=1)
-    _para(doc, overview_sentence(pack))
-    _para(doc, plan_sentence(pack))
-    _para(doc, "（请补充主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的主要做法。）")
-
-    doc.add_heading(h[1], level=1)
-    _para(doc, _sentence([figure_clause(f.get("disclosed"), "全年主动公开政府信息"),
-                          figure_clause(f.get("normative"))]))
-    _para(doc, _categories_sentence(pack))
-    _para(doc, _timeliness_sentence(pack))
-    _sheet(doc, pack.sheet("2"), pack)
-
-    doc.add_heading(h[2], level=1)
-    t3 = pack.table("3")
-    usable = t3 if t3 is not None and not t3.refused else None
-    first = [figure_clause(f.get("requests_received")), figure_clause(f.get("requests_carried_in"))]
-    _para(doc, _sentence(first))
-    results = breakdown(usable, "3", col="total", unit="件")
-    closed = figure_clause(f.get("requests_closed"))
-    _para(doc, _sentence([closed, f"其中{results}" if results else None,
-                          figure_clause(f.get("requests_carried_out"))]))
-    _para(doc, _requests_clock_sentence(pack))
-    _sheet(doc, pack.sheet("3"), pack)
-
-    doc.add_heading(h[3], level=1)
-    _para(doc, _appeals_sentence_2019(pack))
-    _sheet(doc, pack.sheet("4"), pack)
-
-    doc.add_heading(h[4], level=1)
-    _problems(doc, pack)
-
-    doc.add_heading(h[5], level=1)
-    fees = f.get("fees")
-    if fees is not None:
-        _para(doc, f"本年度依申请公开政府信息收取信息处理费{fees.text}。" if fees.value
-                   else "本年度未收取信息处理费。")
-    _para(doc, "（如有其他需要报告的事项，请补充。）")
-
-
-# --- sentences ---------------------------------------------------------------------------
-
-
-def _sentence(parts: list[str | None], lead: str = "") -> str | None:
-    parts = [p for p in parts if p]
-    return f"{lead}{'，'.join(parts)}。" if parts else None
-
-
-def _organisation_2008(pack: PackData, t: StatTable | None) -> str | None:
-    if t is None:
-        return None
-    v = t.value
-    parts = []
-    if v("8.1") is not None:
-        parts.append(f"设立政府信息公开工作专门机构{num(v('8.1'), '个')}")
-    if v("8.2") is not None:
-        parts.append(f"设置政府信息公开查阅点{num(v('8.2'), '个')}")
-    if v("8.3") is not None:
-        staff = f"从事政府信息公开工作人员{num(v('8.3'), '人')}"
-        if v("8.3.1") is not None and v("8.3.2") is not None:
-            staff += f"（其中专职{num(v('8.3.1'), '人')}、兼职{num(v('8.3.2'), '人')}）"
-        parts.append(staff)
-    if v("8.4") is not None:
-        parts.append(f"政府信息公开专项经费{num(v('8.4'), '万元')}")
-    meetings = [f"召开政府信息公开工作会议或专题会议{num(v('9.1'), '次')}" if v("9.1") is not None else None,
-                f"举办各类培训班{num(v('9.2'), '次')}" if v("9.2") is not None else None,
-                f"接受培训人员{num(v('9.3'), '人次')}" if v("9.3") is not None else None]
-    first = f"{pack.whole}{'，'.join(parts)}。" if parts else ""
-    second = _sentence(meetings, lead="全年") or ""
-    return (first + second) or None
-
-
-def _categories_sentence(pack: PackData) -> str | None:
-    d = pack.disclosures
-    if d.empty:
-        return None
-    counts = d.groupby("category")["index_no"].nunique().sort_values(ascending=False)
-    counts = counts[counts.index != "其他"].head(6)
-    if counts.empty:
-        return None
-    return "从信息类别看，公开较多的是" + "、".join(f"{c}{int(n)}条" for c, n in counts.items()) + "。"
-
-
-def _timeliness_sentence(pack: PackData) -> str | None:
-    d = pack.disclosures
-    if d.empty or "timely" not in d:
-        return None
-    judged = d.dropna(subset=["timely"])
-    if judged.empty:
-        return None
-    on_time = int(judged["timely"].astype(bool).sum())
-    return (f"按规定时限统计，应在时限内公开的{len(judged)}条信息中，按时公开{on_time}条，"
-            f"按时公开率{on_time / len(judged) * 100:.1f}%。")
-
-
-def _requests_clock_sentence(pack: PackData) -> str | None:
-    r = pack.requests
-    if r.empty:
-        return None
-    c = r["state"].value_counts()
-    parts = [f"按时答复{int(c.get('answered_on_time', 0))}件", f"逾期答复{int(c.get('answered_late', 0))}件"]
-    open_all = int(c.get("open", 0) + c.get("open_overdue", 0))
-    if open_all:
-        parts.append(f"尚在办理{open_all}件（其中已超过答复期限{int(c.get('open_overdue', 0))}件）")
-    return (f"按法定答复期限统计，本年收到的{len(r)}件申请截至{pack.as_of.year}年{pack.as_of.month}月"
-            f"{pack.as_of.day}日：" + "，".join(parts) + "。")
-
-
-def _appeals_sentence_2008(pack: PackData, t: StatTable | None) -> str:
-    f = pack.figures
-    parts = []
-    for key, parent, word in (("reviews", "4", "行政复议"), ("suits", "5", "行政诉讼")):
-        fig = f.get(key)
-        if fig is None:
-            continue
-        if not fig.value:
-            parts.append(f"未发生因政府信息公开申请引发的{word}")
-            continue
-        detail = breakdown(t, parent)
-        parts.append(figure_clause(fig) + (f"，其中{detail}" if detail else ""))
-    complaints = t.value("6") if t is not None else None
-    if complaints is not None:
-        parts.append(f"收到有关政府信息公开的举报投诉{num(complaints, '件')}")
-    return (f"{pack.year}年，" + "；".join(parts) + "。") if parts else "（请补充行政复议、行政诉讼情况。）"
-
-
-def _appeals_sentence_2019(pack: PackData) -> str:
-    t = pack.table("4")
-    if t is None or t.refused or not t.rows:
-        return "（请补充行政复议、行政诉讼情况。）"
-    row = t.rows[0].code
-    words = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结"}
-    parts = []
-    for route, label in (("review", "行政复议"), ("suit_direct", "未经复议直接起诉的行政诉讼"),
-                         ("suit_after_review", "复议后起诉的行政诉讼")):
-        total = t.value(row, f"{route}.total")
-        if total is None:
-            continue
-        detail = "、".join(f"{w}{num(t.value(row, f'{route}.{k}'), '件')}" for k, w in words.items()
-                           if t.value(row, f"{route}.{k}"))
-        parts.append(f"{label}{num(total, '件')}" + (f"（{detail}）" if detail else ""))
-    return f"{pack.year}年，因政府信息公开引发" + "；".join(parts) + "。" if parts else "（请补充。）"
+def _section(doc: DocumentObject, pack: PackData, template: ReportTemplate, section: SectionSpec) -> None:
+    doc.add_heading(fill(section.heading, pack), level=1)
+    for paragraph in section.paragraphs:
+        if isinstance(paragraph, SheetParagraph):
+            _sheet(doc, pack.sheet(paragraph.sheet), bool(paragraph.captions))
+        elif paragraph.kind == "problems":
+            _problems(doc, pack)
+        else:
+            _para(doc, paragraph_text(paragraph, pack, template))
 
 
 def _problems(doc: DocumentObject, pack: PackData) -> None:
-    sub = doc.add_paragraph("（一）本年度工作方案量化指标未达标情况（草稿）")
-    _bold(sub, "楷体")
-    pm = pack.plan_metrics
-    if pm.empty:
-        _para(doc, "本年度工作方案未设定可计算的量化指标。")
-    else:
-        met = int((pm["passed"] == True).sum())  # noqa: E712
-        missed = missed_targets(pack)
-        unknown = int(pm["passed"].isna().sum())
-        text = f"方案设定的{len(pm)}项量化指标中，{met}项达标，{len(missed)}项未达标"
-        text += f"，{unknown}项暂无法计算。" if unknown else "。"
-        _para(doc, text + ("未达标的指标及差距如下：" if missed else ""))
-        for i, line in enumerate(missed, start=1):
-            _para(doc, f"{i}. {line}")
-    ts = pack.task_status
-    if not ts.empty:
-        late = ts[ts["state"].isin(["overdue", "done_late"])]
-        if not late.empty:
-            overdue = ts[ts["state"] == "overdue"]
-            done_late = int((ts["state"] == "done_late").sum())
-            text = f"工作任务方面，逾期完成{done_late}项、逾期未完成{len(overdue)}项（任务×责任单位）"
-            if not overdue.empty:
-                text += "，逾期未完成的有：" + "；".join(
-                    f"{r.task_code} {r.unit}" for r in overdue.head(8).itertuples())
-                text += "等。" if len(overdue) > 8 else "。"
-            else:
-                text += "。"
-            _para(doc, text)
-    sub = doc.add_paragraph("（二）改进措施")
-    _bold(sub, "楷体")
+    _subheading(doc.add_paragraph("（一）本年度工作方案量化指标未达标情况（草稿）"))
+    for line in targets_paragraphs(pack):
+        _para(doc, line)
+    _para(doc, late_tasks_sentence(pack))
+    _subheading(doc.add_paragraph("（二）改进措施"))
     _para(doc, "（请针对上述问题补充改进措施。）")
 
 
 # --- tables ------------------------------------------------------------------------------
 
 
-def _sheet(doc: DocumentObject, sheet: StatSheet | None, pack: PackData) -> None:
+def _sheet(doc: DocumentObject, sheet: StatSheet | None, captions: bool = False) -> None:
+    """A sheet's tables; a caption over each when the sheet has several (a lone table sits
+    under a section heading of its own words) or when ``captions`` asks for them."""
     if sheet is None:
         _para(doc, "（数据集市中没有本部分统计表。）")
         return
     for table in sheet.tables:
-        # Tables 三 and 四 sit under a section heading of the same words: no caption then.
-        if len(sheet.tables) > 1 or sheet.key == "main":
+        if captions or len(sheet.tables) > 1:
             caption = doc.add_paragraph(table.title)
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
             caption.paragraph_format.first_line_indent = Pt(0)
-            _bold(caption, HEADING_FONT, size=12)
+            _caption(caption, size=12)
         if table.refused:
             _warn(doc.add_paragraph(table.refusal_text()))
             continue
@@ -626,10 +267,18 @@ def _para(doc: DocumentObject, text: str | None) -> None:
         doc.add_paragraph(text)
 
 
-def _bold(p, font: str, size: float = 16) -> None:
-    p.paragraph_format.first_line_indent = Pt(32) if font == "楷体" else None
+def _caption(p, size: float = 16) -> None:
+    """A caption or attachment title: 黑体, bold, not indented."""
+    p.paragraph_format.first_line_indent = None
     for run in p.runs:
-        _font(run, font, size, bold=font != "楷体")
+        _font(run, HEADING_FONT, size, bold=True)
+
+
+def _subheading(p) -> None:
+    """A sub-heading within a section (（一）…): 楷体, not bold, indented like the body."""
+    p.paragraph_format.first_line_indent = Pt(32)
+    for run in p.runs:
+        _font(run, SUBHEADING_FONT, 16, bold=False)
 
 
 def _small(p, size: float) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.annual.template_model import ReportTemplate
 from pipelines.vocabulary import format_number
 
 
@@ -27,7 +28,8 @@ class StatColumn:
 
 @dataclass
 class StatRow:
-    """A row of a statistics table; a heading row has no figures."""
+    """A row of a statistics table; a heading row has no figures; ``parent`` is the row it
+    is printed under (the template's parent chain)."""
 
     code: str
     label: str
@@ -35,6 +37,7 @@ class StatRow:
     values: dict[str, float | None]
     heading: bool
     depth: int
+    parent: str | None = None
 
 
 @dataclass
@@ -95,12 +98,14 @@ class StatTable:
 
 @dataclass
 class StatSheet:
-    """The tables of one part of the template (one Excel sheet)."""
+    """The tables of one part of the template (one Excel sheet); ``division_in_title``: the
+    workbook prints the division's name before the title."""
 
     key: str
     name: str
     title: str
     tables: list[StatTable]
+    division_in_title: bool = False
 
 
 @dataclass
@@ -138,11 +143,13 @@ class KeyFigure:
 
 @dataclass
 class Chart:
-    """A chart of the pack: its PNG file name and the figure."""
+    """A chart of the pack: its PNG file name, the figure, the page section it sits in, and
+    whether it takes the page's whole width (long row labels)."""
 
     name: str
     figure: go.Figure
     section: str
+    wide: bool = False
 
     @property
     def title(self) -> str:
@@ -159,7 +166,8 @@ class PackData:
     whole: str  # 全县 / 全区: how prose names the whole division
     year: int
     as_of: date
-    template: str
+    # The template the build used (``templates_from_marts``), not the reference files of today.
+    template: ReportTemplate
     template_name: str
     sheets: list[StatSheet]
     figures: dict[str, KeyFigure]
@@ -178,16 +186,12 @@ class PackData:
     notes: list[str] = field(default_factory=list)
 
     def sheet(self, key: str) -> StatSheet | None:
-        """The sheet of a table family (``main``, ``2``, ``3``, ``4``), if the mart has it."""
+        """The sheet with this key (the template's ``sheets``), if the mart has its tables."""
         return next((s for s in self.sheets if s.key == key), None)
 
     def table(self, code: str) -> StatTable | None:
-        """A table by code (exact or prefix family), refused ones included."""
-        for s in self.sheets:
-            for t in s.tables:
-                if t.code == code or t.code.startswith(code + "."):
-                    return t
-        return None
+        """A table by its code, refused ones included."""
+        return next((t for s in self.sheets for t in s.tables if t.code == code), None)
 
     @property
     def refused_tables(self) -> list[StatTable]:

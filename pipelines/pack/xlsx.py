@@ -1,7 +1,7 @@
 """``annual-report.xlsx``: the annual statistics tables laid out like the official template.
 
-One sheet per part of the template (template 2008: one sheet; 2019/2021: 二、三、四), each
-with its title, merged header cells, the row code and label columns, the measure-unit column
+One sheet per sheet of the template (its ``sheets``: template 2008 one, 2019/2021 二、三、四),
+each with its title, merged header cells, the row code and label columns, the measure-unit column
 where the template has one, and plain values (no formulas, so every cell reads the same in
 Excel, WPS and LibreOffice). Heading rows (no figures) are shown as section headings.
 """
@@ -63,7 +63,7 @@ def _stub_columns(table: StatTable) -> list[str]:
 def _write_sheet(ws: Worksheet, sheet: StatSheet, pack: PackData) -> None:
     width = max(len(_stub_columns(t)) + len(t.columns) for t in sheet.tables)
     widths: dict[int, int] = {}
-    title = sheet.title if sheet.key != "main" else f"{pack.division_name}{sheet.title}"
+    title = f"{pack.division_name}{sheet.title}" if sheet.division_in_title else sheet.title
     _merged(ws, 1, 1, 1, width, f"{title}（{pack.year}年度）",
             Font(name=HEAD_FONT, size=16, bold=True), Alignment(horizontal="center", vertical="center"))
     ws.row_dimensions[1].height = 30

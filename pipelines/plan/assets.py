@@ -10,6 +10,7 @@ is a row with ``passed`` NULL. The WARN checks on the findings are in ``checks.p
 import json
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
 from pipelines.db import SqlFolder, count_rows, write_frame
@@ -17,6 +18,7 @@ from pipelines.partitions import DIVISIONS
 from pipelines.plan.catalogue import division_plans
 from pipelines.reference.load import store_for
 from pipelines.resources import MartsDatabase
+from pipelines.vocabulary import section_label
 
 SQL = SqlFolder(__file__)
 GROUP = "plan"
@@ -44,7 +46,9 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
             for t in plan.tasks:
                 tasks.append({
                     "division": division, "year": plan.year, "task_code": t.code,
-                    "section": t.section, "title": t.title, "text": t.text,
+                    "section": t.section, "section_title": t.section_title,
+                    "section_label": section_label(t.section, t.section_title),
+                    "title": t.title, "text": t.text,
                     "lead_units": list(t.lead_units), "responsible_units": list(t.responsible_units),
                     "deadline_kind": t.deadline_kind, "deadline_text": t.deadline_text,
                     "due_on": t.due_on, "ongoing": t.ongoing, "event": t.event,
@@ -59,7 +63,8 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
     with marts_db.connect() as con:
         write_frame(con, "plan_tasks", pd.DataFrame(tasks), [
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
-            ("section", "VARCHAR"), ("title", "VARCHAR"), ("text", "VARCHAR"),
+            ("section", "VARCHAR"), ("section_title", "VARCHAR"), ("section_label", "VARCHAR"),
+            ("title", "VARCHAR"), ("text", "VARCHAR"),
             ("lead_units", "VARCHAR[]"), ("responsible_units", "VARCHAR[]"),
             ("deadline_kind", "VARCHAR"), ("deadline_text", "VARCHAR"), ("due_on", "DATE"),
             ("ongoing", "BOOLEAN"), ("event", "VARCHAR"), ("event_offset_days", "INTEGER"),
@@ -84,23 +89,10 @@ def metric_names() -> list[str]:
     return [name.split("/", 1)[1] for name in SQL.names("metrics")]
 
 
-def plan_metrics_sql(names: list[str]) -> str:
-    """The model of ``plan_metrics``: every rule's rows, plus unmeasurable targets."""
-    parts = [SQL.render(f"metrics/{n}") for n in names]
-    known = ", ".join(f"'{n}'" for n in names)
-    unmeasured = f"""
-        SELECT division, year, task_code, metric, description, NULL AS target,
-               '无此类指标的计算规则（pipelines/plan/sql/metrics/' || metric || '.sql）' AS actual,
-               NULL::DOUBLE AS actual_value, NULL::BOOLEAN AS passed,
-               []::VARCHAR[] AS shortfalls, []::VARCHAR[] AS evidence
-        FROM plan_targets WHERE metric NOT IN ({known})"""
-    union = "\nUNION ALL BY NAME\n".join(f"({p})" for p in [*parts, unmeasured])
-    return f"""CREATE OR REPLACE TABLE plan_metrics AS
-        SELECT division, year, coalesce(task_code || '/', '') || metric AS metric_code, task_code,
-               metric, description, target, actual, actual_value, passed, shortfalls, evidence
-        FROM ({union})
-        ORDER BY division, year, task_code IS NULL,
-                 string_split(task_code, '.')::INTEGER[], metric"""
+def build_plan_metrics(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Write ``plan_metrics``: the rows of the rules ``names``, plus unmeasurable targets."""
+    measured = "\nUNION ALL BY NAME\n".join(f"({SQL.render(f'metrics/{n}')})" for n in names)
+    SQL.run(con, "plan_metrics", {"known": names}, measured=measured)
 
 
 METRICS = metric_names()
@@ -110,7 +102,7 @@ METRICS = metric_names()
     group_name=GROUP,
     kinds={"duckdb"},
     partitions_def=DIVISIONS,
-    deps=["plan_catalogue", "unit_registry", "task_status", "return_submissions", "disclosures",
+    deps=["plan_catalogue", "unit_registry", "task_status", "return_periods", "disclosures",
           "disclosure_channels", "requests", "activities"],
     description="计划量化指标的实测：目标、实际、是否达标，以及未达标的单位、任务或信息",
 )
@@ -118,7 +110,7 @@ def plan_metrics(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """Measure every target of every plan of the division."""
     with marts_db.connect() as con:
         SQL.run(con, "target_units")
-        con.execute(plan_metrics_sql(METRICS))
+        build_plan_metrics(con, METRICS)
         targets, passed, missed = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed) "
             "FROM plan_metrics").fetchone()

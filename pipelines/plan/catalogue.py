@@ -87,6 +87,7 @@ class Task:
     event: str | None = None
     event_offset_days: int | None = None
     targets: tuple[Target, ...] = ()
+    section_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def plan_from_dict(raw: dict, registry: UnitRegistry | None = None) -> Plan:
             Task(
                 code=t["code"],
                 section=t["section"],
+                section_title=t.get("section_title") or None,
                 title=t["title"],
                 text=t["text"],
                 lead_units=lead,

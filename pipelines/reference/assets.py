@@ -4,7 +4,7 @@ Group ``reference``. SQL models join against these tables, so a rule change (a n
 calendar correction) is a reference-file change that flows through the next build.
 """
 
-
+import json
 from datetime import date
 
 import dagster as dg
@@ -19,10 +19,40 @@ from pipelines.reference.load import (
     read_csv_table,
     store_for,
 )
+from pipelines.reference.store import ReferenceStore
 from pipelines.resources import MartsDatabase
 
 GROUP = "reference"
 SQL = SqlFolder(__file__)
+DIVISION_TYPES = [("division", "VARCHAR"), ("name", "VARCHAR"), ("short_prefix", "VARCHAR"),
+                  ("office", "VARCHAR"), ("whole_label", "VARCHAR")]
+
+
+def whole_label(division: str, name: str | None, short_prefix: str | None) -> str:
+    """How tables and prose name the whole division: ``全县`` for a division whose short prefix
+    is ``县``; without one ``中宁县全域``; for a division without reference data its code."""
+    if short_prefix:
+        return f"全{short_prefix}"
+    return f"{name or division}全域"
+
+
+def division_row(store: ReferenceStore, division: str) -> dict:
+    """One ``ref_divisions`` row from ``<division>/division.json`` (names NULL if there is none)."""
+    path = store.find(f"{division}/division.json")
+    info = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    name, prefix = info.get("name") or None, info.get("short_prefix") or None
+    return {"division": division, "name": name, "short_prefix": prefix, "office": info.get("office"),
+            "whole_label": whole_label(division, name, prefix)}
+
+
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
+          description="区划名录：名称、简称前缀、政府办公室，以及全区划统计表和行文中的称谓（全县）")
+def division_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """ref_divisions: the run's division, the one place readers take its names from."""
+    row = division_row(store_for(marts_db.settings()), marts_db.division)
+    with marts_db.connect() as con:
+        write_frame(con, "ref_divisions", pd.DataFrame([row]), DIVISION_TYPES)
+    return dg.MaterializeResult(metadata={"name": row["name"] or "", "whole_label": row["whole_label"]})
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
@@ -92,4 +122,4 @@ def reference_rules(marts_db: MartsDatabase) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"events": len(events), "outcome_words": len(outcomes)})
 
 
-ASSETS = [unit_registry, working_calendar, reference_rules]
+ASSETS = [division_registry, unit_registry, working_calendar, reference_rules]

@@ -1,6 +1,7 @@
 -- The statutory clock (rules.md): the rule in force on the day of receipt, counted in
 -- working days from receipt or, after a request to supplement, from the supplement; a
 -- recorded extension adds the rule's extension days. State judged at GONGKAI_AS_OF.
+-- limit_days / final_limit_days are those limits in working days, as the charts draw them.
 CREATE OR REPLACE TABLE requests AS
 WITH loaded AS (
     SELECT * FROM staging.requests_ranked WHERE row_state = 'loaded'
@@ -25,7 +26,11 @@ final AS (
     FROM clocked
 )
 SELECT division, request_id, unit, received_on, channel, applicant_type, applicant_key,
-       rule, clock_start_on, due_on, is_extended AS extended, final_due_on, answered_on,
+       rule, clock_start_on, due_on, is_extended AS extended, final_due_on,
+       answer_working_days AS limit_days,
+       answer_working_days + CASE WHEN is_extended THEN extension_working_days ELSE 0 END
+           AS final_limit_days,
+       answered_on,
        outcome,
        working_days_between(clock_start_on, coalesce(answered_on, getvariable('as_of')))
            AS working_days,

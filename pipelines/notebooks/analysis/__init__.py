@@ -1,9 +1,10 @@
 """Analysis code behind the analyst notebooks (``notebooks/*.ipynb``).
 
 The notebooks hold parameters, calls and prose only; every query and figure lives here, one
-module per notebook (``progress``, ``disclosures``, ``requests``, ``yearend``), with the
-notebook-specific figures in ``figures`` and the display helpers in ``display``. Charts the
-leaders' pack also draws come from ``pipelines.pack.charts`` so both show the same picture.
+module per notebook (``progress``, ``disclosures``, ``requests``, ``yearend``), its queries
+in ``sql/<module>/*.sql``, with the notebook-specific figures in ``figures`` and the display
+helpers in ``display``. Charts the leaders' pack also draws come from ``pipelines.pack.charts``
+so both show the same picture. Every fact comes from the marts, none from reference files.
 
 Notebooks read the published marts through :func:`open_marts`, always read-only: a build
 writes a staging copy and swaps it in atomically (``pipelines.resources``), so a notebook
@@ -12,16 +13,18 @@ left open never blocks a build and never sees a half-written database.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from pipelines.db import SqlFolder
 from pipelines.notebooks import render
-from pipelines.reference.store import ReferenceStore
 from pipelines.settings import DB_FILENAME, PROJECT_ROOT
 
+# Every query of the notebooks: ``sql/<notebook module>/<query>.sql``.
+SQL = SqlFolder(__file__)
 
 
 def data_dir_of(data_dir: str | os.PathLike | None = None) -> Path:
@@ -48,33 +51,26 @@ def open_marts(data_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConn
     return duckdb.connect(str(path), read_only=True)
 
 
-def division_year_frame(con: duckdb.DuckDBPyConnection, sql: str, division: str, year: int):
-    """Run a query with ``$division`` and ``$year`` parameters; the result as a DataFrame."""
-    return con.execute(sql, {"division": division, "year": year}).df()
+def query(con: duckdb.DuckDBPyConnection, name: str, division: str, year: int,
+          params: dict | None = None, **identifiers: object) -> pd.DataFrame:
+    """The query ``sql/<name>.sql`` with ``$division``, ``$year`` and ``params`` bound (and
+    ``${identifier}`` placeholders filled in by the code's own column lists)."""
+    return SQL.frame(con, name, {"division": division, "year": year, **(params or {})}, **identifiers)
 
 
-def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether the marts have ``table`` (in the main schema)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [table]
-    ).fetchone()[0])
+def one_row(con: duckdb.DuckDBPyConnection, name: str, division: str, year: int) -> tuple:
+    """The single row of the query ``sql/<name>.sql`` as Python values (key figures)."""
+    return SQL.run(con, name, {"division": division, "year": year}).fetchone()
 
 
 def periods(con: duckdb.DuckDBPyConnection, plans_only: bool = False) -> list[tuple[str, int]]:
-    """(division, year) pairs the marts report on: each plan's year, and each annual report's
-    (the leaders' pack covers the same years); ``plans_only`` keeps the plans' years.
-
-    Years come from the plans and annual reports, not from event dates: an item published on
-    3 January does not open a report of its own.
-    """
-    sources = ["SELECT division, year FROM plan_tasks"]
-    if has_table(con, "annual_report") and not plans_only:
-        sources.append("SELECT division, year FROM annual_report")
-    rows = con.execute(
-        f"SELECT DISTINCT division, CAST(year AS INTEGER) FROM ({' UNION ALL '.join(sources)}) "
-        "WHERE division IS NOT NULL AND year IS NOT NULL ORDER BY 1, 2"
-    ).fetchall()
-    return [(d, int(y)) for d, y in rows]
+    """(division, year) pairs the marts report on (the ``report_years`` mart: each plan's
+    year and each annual report's, as the leaders' pack covers); ``plans_only`` keeps the
+    plans' years."""
+    rows = SQL.frame(con, "periods")
+    if plans_only:
+        rows = rows[rows["has_plan"]]
+    return [(str(d), int(y)) for d, y in zip(rows["division"], rows["year"], strict=True)]
 
 
 def pick_period(con: duckdb.DuckDBPyConnection, division: str | None = None,
@@ -96,12 +92,10 @@ def pick_period(con: duckdb.DuckDBPyConnection, division: str | None = None,
     return division, int(year)
 
 
-def division_name(division: str, data_dir: str | os.PathLike | None = None) -> str:
-    """The division's name from its reference ``division.json`` (the code if there is none)."""
-    folder = ReferenceStore(data_dir_of(data_dir) / "reference").division_dir(division)
-    if folder is None:
-        return division
-    return json.loads((folder / "division.json").read_text(encoding="utf-8")).get("name") or division
+def division_name(con: duckdb.DuckDBPyConnection, division: str) -> str:
+    """The division's name (``ref_divisions``; the code if the marts do not know it)."""
+    row = SQL.run(con, "division_name", {"division": division}).fetchone()
+    return str(row[0]) if row else division
 
 
 def setup() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.notebooks.analysis import division_year_frame
+from pipelines.notebooks.analysis import one_row, query
 from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 
 # The plan's key domains (2018 plan, section 二) and the disclosure categories they publish
@@ -24,31 +24,10 @@ KEY_DOMAINS = [
     ("社会公益事业", "二（四）"),
 ]
 
-_RULES = """
-    rules AS (
-        SELECT category AS timeliness_rule, basis,
-               CASE WHEN category = '*' THEN '一般规定' ELSE category END
-               || '（' || CASE WHEN clock_from LIKE 'event:%' THEN substr(clock_from, 7) || '后' ELSE '' END
-               || limit_days || CASE day_kind WHEN 'working' THEN '个工作日' ELSE '日' END || '内）'
-                   AS rule_label
-        FROM ref_timeliness
-    )"""
-
-_ITEMS = """
-    items AS (
-        SELECT * FROM disclosures WHERE division = $division AND year(published_on) = $year
-    )"""
-
 
 def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigures:
     """Items published in the year, how many on time, and by how many units and categories."""
-    row = con.execute(f"""
-        WITH {_ITEMS}
-        SELECT count(*), count(*) FILTER (WHERE timely), count(*) FILTER (WHERE NOT timely),
-               count(DISTINCT unit), count(DISTINCT category), count(*) FILTER (WHERE normative),
-               count(*) FILTER (WHERE len(channels) > 1)
-        FROM items
-    """, {"division": division, "year": year}).fetchone()
+    row = one_row(con, "disclosures/summary", division, year)
     items, timely, late, units, categories, normative, multi = row
     return KeyFigures([
         KeyFigure("items", "主动公开信息（按索引号）", items, "条"),
@@ -64,97 +43,48 @@ def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigu
 
 def items(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """``disclosures`` rows first published in the year (the rows the charts aggregate)."""
-    sql = f"WITH {_ITEMS} SELECT * FROM items ORDER BY published_on, index_no"
-    return division_year_frame(con, sql, division, year)
+    return query(con, "disclosures/items", division, year)
 
 
 def channel_rows(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """``disclosure_channels`` rows published in the year: an item counts once per channel."""
-    return division_year_frame(con, """
-        SELECT * FROM disclosure_channels WHERE division = $division AND year(published_on) = $year
-        ORDER BY index_no, channel
-    """, division, year)
+    return query(con, "disclosures/channel_rows", division, year)
 
 
 def by_category(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items, publishing units and timeliness per category, largest first."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}
-        SELECT category, count(*) AS items, count(DISTINCT unit) AS units_publishing,
-               count(*) FILTER (WHERE timely) AS timely, count(*) FILTER (WHERE NOT timely) AS late,
-               count(*) FILTER (WHERE timely) / count(*) AS on_time_rate
-        FROM items GROUP BY category ORDER BY items DESC, category
-    """, division, year)
+    return query(con, "disclosures/by_category", division, year)
 
 
 def timeliness(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items on time and late under each timeliness rule, with the rule's legal basis."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}, {_RULES}
-        SELECT r.rule_label, count(i.index_no) AS items,
-               count(i.index_no) FILTER (WHERE i.timely) AS timely,
-               count(i.index_no) FILTER (WHERE NOT i.timely) AS late,
-               count(i.index_no) FILTER (WHERE i.timely) / nullif(count(i.index_no), 0) AS on_time_rate,
-               r.basis
-        FROM rules r LEFT JOIN items i USING (timeliness_rule)
-        GROUP BY r.timeliness_rule, r.rule_label, r.basis
-        ORDER BY r.timeliness_rule <> '*', items DESC, r.rule_label
-    """, division, year)
+    return query(con, "disclosures/timeliness", division, year)
 
 
 def deadline_margin(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Every item's publication date against its deadline: ``days_late`` in calendar days
     (negative: published that many days before the deadline)."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}, {_RULES}
-        SELECT i.index_no, i.unit, i.category, r.rule_label, i.formed_on, i.deadline_on, i.published_on,
-               i.published_on - i.deadline_on AS days_late, i.timely
-        FROM items i JOIN rules r USING (timeliness_rule)
-        ORDER BY r.timeliness_rule <> '*', r.rule_label, i.index_no
-    """, division, year)
+    return query(con, "disclosures/deadline_margin", division, year)
 
 
 def late_items(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items published after their deadline, latest first."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}, {_RULES}
-        SELECT i.index_no, i.unit, i.title, i.category, r.rule_label, i.formed_on, i.deadline_on,
-               i.published_on, i.published_on - i.deadline_on AS days_late
-        FROM items i JOIN rules r USING (timeliness_rule)
-        WHERE NOT i.timely
-        ORDER BY days_late DESC, i.index_no
-    """, division, year)
+    return query(con, "disclosures/late_items", division, year)
 
 
-def _domains_sql() -> str:
-    values = ", ".join(f"('{c}', '{ref}', {i})" for i, (c, ref) in enumerate(KEY_DOMAINS))
-    return f"domains(domain, plan_ref, ord) AS (VALUES {values})"
+def _domains() -> dict[str, list[str]]:
+    return {"domains": [c for c, _ in KEY_DOMAINS], "plan_refs": [ref for _, ref in KEY_DOMAINS]}
 
 
 def key_domains(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Each key domain of the plan: items, publishing units, timeliness, first and last item."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}, {_domains_sql()}
-        SELECT d.domain, d.plan_ref, count(i.index_no) AS items, count(DISTINCT i.unit) AS units_publishing,
-               count(i.index_no) FILTER (WHERE i.timely) / nullif(count(i.index_no), 0) AS on_time_rate,
-               min(i.published_on) AS first_published_on, max(i.published_on) AS last_published_on
-        FROM domains d LEFT JOIN items i ON i.category = d.domain
-        GROUP BY d.domain, d.plan_ref, d.ord ORDER BY d.ord
-    """, division, year)
+    return query(con, "disclosures/key_domains", division, year, _domains())
 
 
 def key_domain_coverage(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Items per unit × key domain, every registered unit included (0 where none), units in
     the registry's order."""
-    return division_year_frame(con, f"""
-        WITH {_ITEMS}, {_domains_sql()},
-        units AS (SELECT unit, kind AS unit_kind, rowid AS unit_ord FROM ref_units WHERE division = $division)
-        SELECT u.unit, u.unit_kind, d.domain, count(i.index_no) AS items
-        FROM units u CROSS JOIN domains d
-        LEFT JOIN items i ON i.unit = u.unit AND i.category = d.domain
-        GROUP BY u.unit, u.unit_kind, u.unit_ord, d.domain, d.ord
-        ORDER BY u.unit_ord, d.ord
-    """, division, year)
+    return query(con, "disclosures/key_domain_coverage", division, year, _domains())
 
 
 def domain_names() -> list[str]:

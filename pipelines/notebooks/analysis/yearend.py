@@ -9,7 +9,6 @@ pack's own (``pipelines.pack.assets``), so the notebook and the leaders read the
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 
@@ -17,10 +16,10 @@ import duckdb
 import pandas as pd
 from IPython.display import display
 
-from pipelines.notebooks.analysis import data_dir_of, has_table
+from pipelines.db import table_exists
+from pipelines.notebooks.analysis import data_dir_of, one_row, query
 from pipelines.notebooks.analysis.display import heading, notice, show
 from pipelines.pack.load import load_pack
-from pipelines.reference.store import ReferenceStore
 from pipelines.settings import Settings, load_settings, parse_as_of
 
 TABLE = "annual_report"
@@ -39,67 +38,23 @@ class AnnualTable:
 
 def status(con: duckdb.DuckDBPyConnection, division: str, year: int) -> str | None:
     """None when the year's annual tables are in the marts, else why not (in Chinese)."""
-    if not has_table(con, TABLE):
+    if not table_exists(con, TABLE):
         return (f"年度报告统计表尚未生成：数据集市中还没有 {TABLE} 表（由年报统计表的构建步骤生成）。"
                 "\n请在该步骤上线后重新构建数据集市，再运行本笔记本；下方的图表不依赖该表，照常显示。")
-    n = con.execute(f"SELECT count(*) FROM {TABLE} WHERE division = ? AND year = ? AND unit IS NULL",
-                    [division, year]).fetchone()[0]
+    (n,) = one_row(con, "yearend/whole_cells", division, year)
     if not n:
         return (f"{TABLE} 表中没有 {division} {year} 年全区划（unit 为空）的统计数据："
                 "请检查该年度的年报模板和原始台账后重新构建。")
     return None
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [TABLE]
-    ).fetchall()}
-
-
 def cells(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """The year's cells for the whole division, in the template's order, each with last year's
-    value of the same cell (``previous``) and the difference (``change``).
-
-    Uses the mart's layout columns where it has them (``table_title``, ``section``,
-    ``col_group``, ``*_order``: docs/marts.md lists only the contract's), else codes.
-    """
-    have = _columns(con)
-
-    def pick(column: str, fallback: str = "NULL") -> str:
-        return f"c.{column}" if column in have else fallback
-
-    title = f"concat_ws(' ', {pick('section')}, c.table_title)" if "table_title" in have else "NULL::VARCHAR"
-    col_label = f"coalesce({pick('col_label', 'NULL::VARCHAR')}, c.col_code)"
-    if "col_group" in have:
-        col_label = (f"CASE WHEN c.col_group IS NULL THEN {col_label} "
-                     f"ELSE c.col_group || '：' || {col_label} END")
-    return con.execute(f"""
-        SELECT c.template, c.table_code, {title} AS table_title, c.row_code, c.col_code, c.label,
-               {col_label} AS col_label, c.measure_unit,
-               c.value, p.value AS previous, c.value - p.value AS change
-        FROM {TABLE} c
-        LEFT JOIN {TABLE} p
-            ON p.division = c.division AND p.unit IS NULL AND p.year = c.year - 1
-           AND p.template = c.template AND p.table_code = c.table_code
-           AND p.row_code = c.row_code AND p.col_code = c.col_code
-        WHERE c.division = $division AND c.year = $year AND c.unit IS NULL
-        ORDER BY {pick('table_order', '0')}, c.table_code, {pick('row_order', '0')}, c.row_code,
-                 {pick('col_order', '0')}, c.col_code
-    """, {"division": division, "year": year}).df()
+    value of the same cell (``previous``) and the difference (``change``)."""
+    return query(con, "yearend/cells", division, year)
 
 
-def table_titles(template: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
-    """table_code → title from the template's reference file (``templates/<template>.json``)."""
-    path = ReferenceStore(data_dir_of(data_dir) / "reference").find(f"templates/{template}.json")
-    if path is None:
-        return {}
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    return {t["table_code"]: " ".join(filter(None, (t.get("section"), t.get("title"))))
-            for t in spec.get("tables", [])}
-
-
-def tables(con: duckdb.DuckDBPyConnection, division: str, year: int,
-           data_dir: str | os.PathLike | None = None) -> list[AnnualTable]:
+def tables(con: duckdb.DuckDBPyConnection, division: str, year: int) -> list[AnnualTable]:
     """The year's annual tables, each as shown to a reader (empty if there are none).
 
     A one-column table shows 本年 / 上年 / 增减 side by side; a wider table shows its columns,
@@ -109,9 +64,8 @@ def tables(con: duckdb.DuckDBPyConnection, division: str, year: int,
         return []
     df = cells(con, division, year)
     result = []
-    for (template, code), part in df.groupby(["template", "table_code"], sort=False):
-        title = part["table_title"].dropna().iloc[0] if part["table_title"].notna().any() else \
-            table_titles(template, data_dir).get(code, code)
+    for (_, code), part in df.groupby(["template", "table_code"], sort=False):
+        title = part["table_title"].dropna().iloc[0] if part["table_title"].notna().any() else code
         has_previous = part["previous"].notna().any()
         columns = list(dict.fromkeys(part["col_code"]))
         if len(columns) == 1:
@@ -132,15 +86,14 @@ def tables(con: duckdb.DuckDBPyConnection, division: str, year: int,
     return result
 
 
-def show_tables(con: duckdb.DuckDBPyConnection, division: str, year: int,
-                data_dir: str | os.PathLike | None = None) -> None:
+def show_tables(con: duckdb.DuckDBPyConnection, division: str, year: int) -> None:
     """Display every annual table with its title (and its change from last year), or why there
     are none."""
     message = status(con, division, year)
     if message:
         display(notice(message))
         return
-    for table in tables(con, division, year, data_dir):
+    for table in tables(con, division, year):
         display(heading(table.title, level=3))
         display(show(table.frame, labels=table.column_labels))
         if table.change is not None:
@@ -164,8 +117,8 @@ def leaders_pack(con: duckdb.DuckDBPyConnection, division: str, year: int,
                  data_dir: str | os.PathLike | None = None, as_of: str | None = None):
     """The leaders' pack of the year as the build writes it (``pipelines.pack.assets.PackData``).
 
-    ``as_of`` (``YYYY-MM-DD``, default ``GONGKAI_AS_OF`` or today) decides which monthly
-    returns were already due, as it does for the build.
+    ``as_of`` (``YYYY-MM-DD``, default ``GONGKAI_AS_OF`` or today) is the pack's "data as of"
+    date; what was due or overdue is the build's verdict, read from the marts.
     """
     settings = Settings(data_dir=data_dir_of(data_dir),
                         as_of=parse_as_of(str(as_of)) if as_of else load_settings().as_of)

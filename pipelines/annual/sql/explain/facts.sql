@@ -1,0 +1,7 @@
+-- A cell's yearly figures, one per reporting unit.
+SELECT s.record_id, s.amount, s.record_unit AS unit, f.value
+FROM ${sources} s
+LEFT JOIN facts f ON f.division = s.division AND f.year = s.year AND f.unit = s.record_unit
+     AND f.indicator = s.record_id
+WHERE s.source = 'facts'
+ORDER BY s.record_unit;

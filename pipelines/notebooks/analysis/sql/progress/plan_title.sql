@@ -1,0 +1,1 @@
+SELECT title FROM plan_reporting WHERE division = $division AND year = $year;

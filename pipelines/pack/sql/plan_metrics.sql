@@ -1,0 +1,1 @@
+SELECT * FROM plan_metrics WHERE division = $division AND year = $year;
