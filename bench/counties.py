@@ -119,14 +119,17 @@ def make_county(template: Path, out: Path, k: int, seed: int) -> str:
     if raw_out.exists():
         shutil.rmtree(raw_out)
     shutil.copytree(raw_in, raw_out)
-    for source, key, prefix in (("disclosures", "索引号", f"{code}999/"), ("requests", "申请编号", f"YSQ{code}-")):
+    ledgers = (("disclosures", "索引号", f"{code}999/"), ("requests", "申请编号", f"YSQ{code}-"))
+    for source, key, prefix in ledgers:
         folder = raw_out / source
         keys = _keys(folder, key)
         factor = rng.uniform(0.5, 1.5)
         drop = set(rng.sample(keys, int(len(keys) * (1 - factor)))) if factor < 1 else set()
         extra = [f"{prefix}{i:05d}" for i in range(int(len(keys) * (factor - 1)))] if factor > 1 else []
-        for path in sorted(folder.glob("*.csv")):
-            _scale_csv(path, rng, factor, key, names, drop, extra if path == max(folder.glob("*.csv")) else [])
+        csvs = sorted(folder.glob("*.csv"))
+        for path in csvs:
+            # New items appear in the newest export only, as a CMS re-export would show them.
+            _scale_csv(path, rng, factor, key, names, drop, extra if path == csvs[-1] else [])
     for path in (raw_out / "activities").glob("*.csv"):
         _scale_csv(path, rng, 1.0, "日期", names, set(), [])
     returns = sorted((raw_out / "returns").glob("*.xlsx"))

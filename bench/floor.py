@@ -54,7 +54,8 @@ def main() -> None:
     for division in divisions:
         f, c = read_county(data_dir / "raw" / division, con)
         files, cells = files + f, cells + c
-    print(f"{len(divisions)} 个区划，{files} 个文件，{cells} 个单元格/行，{time.perf_counter() - started:.2f} 秒")
+    seconds = time.perf_counter() - started
+    print(f"{len(divisions)} 个区划，{files} 个文件，{cells} 个单元格/行，{seconds:.2f} 秒")
 
 
 if __name__ == "__main__":

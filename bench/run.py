@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -117,7 +117,8 @@ def floor(data_dir: Path, divisions: list[str], log: Path) -> float:
 
 def disk_mb(path: Path) -> float:
     """Bytes under a folder, in MB."""
-    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6, 2)
+    files = [p for p in path.rglob("*") if p.is_file() and not p.is_symlink()]
+    return round(sum(p.stat().st_size for p in files) / 1e6, 2)
 
 
 def marts_mtimes(marts: Path) -> dict[str, float]:
@@ -128,7 +129,8 @@ def marts_mtimes(marts: Path) -> dict[str, float]:
 
 def to_marts(m: Measure) -> float:
     """First step → published marts, from the run's own step times (longest division)."""
-    spans = [t["published"] - t["first_step"] for t in m.timings if t.get("published") and t.get("first_step")]
+    spans = [t["published"] - t["first_step"] for t in m.timings
+             if t.get("published") and t.get("first_step")]
     return round(max(spans), 2) if spans else float("nan")
 
 
@@ -212,8 +214,8 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
         before = marts_mtimes(one / "marts")
         m = build(one, logs / "W3.log")
         after = marts_mtimes(one / "marts")
-        w["W3"] = {"process_s": m.seconds, "files_rewritten": sorted(k for k in after if before.get(k) != after[k]),
-                   "peak_rss_mb": m.peak_rss_mb}
+        rewritten = sorted(k for k in after if before.get(k) != after[k])
+        w["W3"] = {"process_s": m.seconds, "files_rewritten": rewritten, "peak_rss_mb": m.peak_rss_mb}
     if "W4" not in skip:
         province = fresh(template, args.work, args.province, args.seed)
         codes = sorted(p.name for p in (province / "raw").iterdir())
@@ -244,12 +246,14 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
             lo, hi = min(sizes), max(sizes)
             marginal = (w5["sizes"][hi]["cold_s"] - w5["sizes"][lo]["cold_s"]) / (hi - lo)
             w5["marginal_per_county_s"] = round(marginal, 2)
-            w5["publish_one_ratio"] = round(w5["sizes"][hi]["publish_one_s"] / w5["sizes"][lo]["publish_one_s"], 2)
+            one_hi, one_lo = w5["sizes"][hi]["publish_one_s"], w5["sizes"][lo]["publish_one_s"]
+            w5["publish_one_ratio"] = round(one_hi / one_lo, 2)
             w5["projection"] = {
                 f"{k}_workers_h": round(TOTAL_DIVISIONS * marginal * args.jobs / k / 3600, 1)
                 for k in (args.jobs, 16, 64, 256)}
-            w5["projection_model"] = (f"{TOTAL_DIVISIONS} 个区划 × 每县边际成本 {marginal:.1f} 秒（在 {args.jobs} 核上测得，"
-                                      "即每个工作进程每县约 边际×核数 秒）÷ k 个工作进程；发布一个县的成本与已发布县数无关")
+            w5["projection_model"] = (
+                f"{TOTAL_DIVISIONS} 个区划 × 每县边际成本 {marginal:.1f} 秒（在 {args.jobs} 核上测得，"
+                "即每个工作进程每县约 边际×核数 秒）÷ k 个工作进程；发布一个县的成本与已发布县数无关")
         w["W5"] = w5
     results["finished"] = datetime.now().isoformat(timespec="seconds")
     out = BENCH / "results"
@@ -275,20 +279,20 @@ def report(results: dict) -> str:
                      f"材料与笔记本 {x['disk_reports_mb']} MB |")
     if "W2" in w:
         x = w["W2"]
-        lines.append(f"| W2 新增一份报送表（整个进程） | {x['process_s']} s | {x['floor_s']} s | {x['ratio']}× | "
-                     f"{x['peak_rss_mb']} MB | 解析文件 {x['files_parsed']} 个 |")
+        lines.append(f"| W2 新增一份报送表（整个进程） | {x['process_s']} s | {x['floor_s']} s | "
+                     f"{x['ratio']}× | {x['peak_rss_mb']} MB | 解析文件 {x['files_parsed']} 个 |")
     if "W3" in w:
         x = w["W3"]
         lines.append(f"| W3 无变化（整个进程） | {x['process_s']} s | | | {x['peak_rss_mb']} MB | "
                      f"改写文件 {len(x['files_rewritten'])} 个 |")
     if "W4" in w:
         x = w["W4"]
-        lines.append(f"| W4 全省 {x['counties']} 县冷启动（{x['jobs']} 个进程） | {x['process_s']} s | {x['floor_s']} s | "
-                     f"{x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
+        lines.append(f"| W4 全省 {x['counties']} 县冷启动（{x['jobs']} 个进程） | {x['process_s']} s | "
+                     f"{x['floor_s']} s | {x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
     if "W5" in w:
         for n, x in w["W5"]["sizes"].items():
-            lines.append(f"| W5 {n} 县冷启动（数据集市＋材料包） | {x['cold_s']} s | {x['floor_s']} s | {x['ratio']}× | "
-                         f"{x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
+            lines.append(f"| W5 {n} 县冷启动（数据集市＋材料包） | {x['cold_s']} s | {x['floor_s']} s | "
+                         f"{x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
             lines.append(f"| W5 {n} 县已发布时再发布一县 | {x['publish_one_s']} s | | | | |")
     lines.append("")
     if "W2" in w:
@@ -298,7 +302,8 @@ def report(results: dict) -> str:
         x = w["W5"]
         lines.append(f"W5 每增加一县的边际成本：{x['marginal_per_county_s']} s；再发布一县（N 最大/最小）："
                      f"{x['publish_one_ratio']}×")
-        lines.append(f"W5 推算（{x['projection_model']}）：" + "，".join(f"{k} {v} 小时" for k, v in x["projection"].items()))
+        hours = "，".join(f"{k} {v} 小时" for k, v in x["projection"].items())
+        lines.append(f"W5 推算（{x['projection_model']}）：{hours}")
     return "\n".join(lines) + "\n"
 
 
