@@ -17,7 +17,8 @@ from conftest import marts
 
 from pipelines.demo import DEMO_AS_OF
 from pipelines.notebooks import kernel, strip
-from pipelines.notebooks.assets import ASSETS, NOTEBOOKS, NOTEBOOKS_DIR, NotebookFailed, run_notebook
+from pipelines.notebooks.assets import ASSETS, NOTEBOOKS
+from pipelines.notebooks.run import NOTEBOOKS_DIR, NotebookFailed, run_notebook
 
 DIVISION, YEAR = "640521", 2018
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -106,8 +107,8 @@ def test_kernel_is_this_interpreter_without_any_install(tmp_path, monkeypatch):
 
 
 class Executed:
-    def __init__(self, nb, html: str, seconds: float):
-        self.nb, self.html, self.seconds = nb, html, seconds
+    def __init__(self, nb, html: str, seconds: float, path: Path):
+        self.nb, self.html, self.seconds, self.path = nb, html, seconds, path
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def executed(demo, tmp_path_factory) -> dict[str, Executed]:
         run = run_notebook(name, DIVISION, YEAR, data_dir, as_of=DEMO_AS_OF, out_dir=out,
                            keep_ipynb=out / f"{name}.ipynb")
         result[name] = Executed(nbformat.read(out / f"{name}.ipynb", as_version=4),
-                                run.html.read_text(encoding="utf-8"), run.seconds)
+                                run.html.read_text(encoding="utf-8"), run.seconds, run.html)
     return result
 
 
@@ -146,9 +147,13 @@ def test_html_hides_code_shows_figures_and_works_offline(executed, name):
     # no input code: neither highlighted source nor any line of a code cell
     assert "class=\"highlight hl-ipython3" not in html and "class=\"jp-InputPrompt" not in html
     assert "open_marts(" not in html and "pick_period(" not in html
-    # every figure drawn, plotly.js inlined once, titles in Chinese
+    # every figure drawn, plotly.js from one local file shared by the pages, titles in Chinese
     figures = plotly_outputs(nb)
     assert html.count('class="plotly-graph-div"') == len(figures)
+    [src] = re.findall(r'<script type="text/javascript" src="([^"]+)"', html)
+    script = (executed[name].path.parent / src).resolve()
+    assert script.name.startswith("plotly-") and script.stat().st_size > 3_000_000
+    assert "Plotly.newPlot" not in script.read_text(encoding="utf-8")[:200] and len(html) < 1_000_000
     assert "Plotly.newPlot" in html and "moduleType: 'locale', name: 'zh-CN'" in html
     assert {f["layout"]["title"]["text"] for f in figures} <= _html_titles(html)
     # offline: nothing loaded from the network
@@ -264,7 +269,7 @@ def test_year_end_notebook_draws_the_leaders_charts(executed, demo):
 
 
 def test_a_failing_notebook_names_the_cell_and_the_error(demo, tmp_path, monkeypatch):
-    import pipelines.notebooks.assets as runner
+    import pipelines.notebooks.run as runner
 
     data_dir, *_ = demo
     broken = nbformat.read(NOTEBOOKS_DIR / "requests.ipynb", as_version=4)

@@ -1,36 +1,31 @@
-"""The analyst notebooks, executed headless after every publish and kept as offline HTML.
+"""The analyst notebooks, executed headless after a publish and kept as offline HTML.
 
 One asset per notebook in ``notebooks/`` (group ``notebooks``, downstream of
-``gongkai_marts``). Each runs its notebook with papermill for every (division, year) of the
-published marts, with ``division``, ``year`` and ``data_dir`` injected, on the project's own
-Python (``pipelines.notebooks.kernel``), and writes the outputs, code hidden, to
-``$GONGKAI_DATA_DIR/marts/reports/<division>/<year>/notebooks/<name>.html``.
+``gongkai_marts``). Each runs its notebook (``run.py``: one kernel for the whole process) for
+every year of the run's division in the published marts, with ``division``, ``year`` and
+``data_dir`` injected, and writes the outputs, code hidden, to
+``$GONGKAI_DATA_DIR/marts/reports/<division>/<year>/notebooks/<name>.html``. A year whose
+published figures, notebook and code are those its page was made from is not run again:
+``<name>.fingerprint`` beside the page records what it was made from.
 
 A notebook that raises fails its asset with the notebook, the cell and the error named; the
 executed notebook is kept beside the HTML as ``<name>.failed.ipynb`` for the analyst. The
 notebooks read the published file read-only, so they never hold up the next build.
 """
 
-
-import logging
-import os
-import tempfile
-import time
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
-import nbformat
 
+from pipelines.atomic import write_text
+from pipelines.fingerprint import code_digest, digest, files_digest
+from pipelines.marts.digests import year_digests
 from pipelines.notebooks.analysis import division_name, open_marts, periods
-from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
-from pipelines.notebooks.render import notebook_html
+from pipelines.notebooks.run import NotebookFailed, NotebookRun, notebook_path, output_dir, run_notebook
 from pipelines.partitions import DIVISIONS
 from pipelines.resources import MartsDatabase
-from pipelines.settings import PROJECT_ROOT
+from pipelines.settings import Settings
 
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 GROUP = "notebooks"
 # name → the title a reader sees (the HTML page's title and the asset's description)
 NOTEBOOKS = {
@@ -41,33 +36,8 @@ NOTEBOOKS = {
 }
 # Notebooks about a year's plan: a year with annual tables but no plan has nothing to show.
 PLAN_NOTEBOOKS = {"plan_progress"}
-CELL_TIMEOUT_SECONDS = 600
-KERNEL_START_SECONDS = 120
-
-
-class NotebookFailed(RuntimeError):
-    """A notebook raised, timed out or lost its kernel; the message names notebook and cell."""
-
-
-@dataclass(frozen=True)
-class NotebookRun:
-    """One executed notebook: where its HTML went and how long the execution took."""
-
-    name: str
-    division: str
-    year: int
-    html: Path
-    seconds: float
-
-
-def notebook_path(name: str) -> Path:
-    """The committed notebook ``notebooks/<name>.ipynb``."""
-    return NOTEBOOKS_DIR / f"{name}.ipynb"
-
-
-def output_dir(data_dir: Path, division: str, year: int) -> Path:
-    """``marts/reports/<division>/<year>/notebooks`` of a data directory."""
-    return Path(data_dir) / "marts" / "reports" / division / str(year) / "notebooks"
+# The code a notebook page is made with besides the notebook file itself.
+PAGE_CODE = ("notebooks", "pack.charts", "vocabulary", "db")
 
 
 def published_periods(data_dir: Path, plans_only: bool = False) -> list[tuple[str, int]]:
@@ -88,69 +58,29 @@ def published_name(data_dir: Path, division: str) -> str:
         con.close()
 
 
-def _failed_cell(exc: Exception) -> str:
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        first = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
-        return (f"第 {exc.exec_count} 个执行的代码单元格（{first.strip()[:80]}）出错："
-                f"{exc.ename}: {exc.evalue}")
-    return f"执行失败：{type(exc).__name__}: {exc}"
+def page_fingerprints(settings: Settings, name: str, division: str, years: list[int]) -> dict[int, str]:
+    """What each year's page of notebook ``name`` would be made from now."""
+    code = digest([code_digest(*PAGE_CODE), files_digest([notebook_path(name)])])
+    digests = year_digests(settings.division_db(division), division, years)
+    return {y: digest([code, d]) for y, d in digests.items()}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    # Readers (a browser, the leaders' pack) never see half a page.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def fingerprint_file(settings: Settings, name: str, division: str, year: int) -> Path:
+    """Where the fingerprint of a year's page is kept (beside the page)."""
+    return output_dir(settings.data_dir, division, year) / f"{name}.fingerprint"
 
 
-def run_notebook(name: str, division: str, year: int, data_dir: Path | str, as_of: date | str | None = None,
-                 out_dir: Path | None = None, keep_ipynb: Path | None = None) -> NotebookRun:
-    """Execute ``notebooks/<name>.ipynb`` for one division and year and write its HTML.
+def stale_years(settings: Settings, name: str, division: str, years: list[int]) -> dict[int, str]:
+    """The years whose page is missing or was made from something else, with their new
+    fingerprints."""
+    wanted = page_fingerprints(settings, name, division, years)
+    return {y: f for y, f in wanted.items()
+            if not (output_dir(settings.data_dir, division, y) / f"{name}.html").exists()
+            or _read(fingerprint_file(settings, name, division, y)) != f}
 
-    ``as_of`` goes to notebooks that declare it (the year-end one: which monthly returns were
-    due). ``out_dir`` defaults to the division-year's ``notebooks`` folder under
-    ``marts/reports``; ``keep_ipynb``, if given, receives the executed notebook (tests read
-    its outputs). Raises NotebookFailed naming the cell and the error.
-    """
-    import papermill
 
-    data_dir = Path(data_dir).resolve()
-    out_dir = Path(out_dir) if out_dir else output_dir(data_dir, division, year)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    failed_copy = out_dir / f"{name}.failed.ipynb"
-    parameters = {"division": division, "year": int(year), "data_dir": str(data_dir)}
-    if as_of is not None and "as_of" in papermill.inspect_notebook(str(notebook_path(name))):
-        parameters["as_of"] = str(as_of)
-    # papermill logs every cell at INFO; the asset logs one line per notebook instead.
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="gongkai-nb-") as tmp:
-        executed = Path(tmp) / f"{name}.ipynb"
-        started = time.monotonic()
-        try:
-            nb = papermill.execute_notebook(
-                str(notebook_path(name)), str(executed), parameters=parameters,
-                kernel_name=KERNEL_NAME, kernel_manager_class=ProjectKernelManager,
-                cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-                start_timeout=KERNEL_START_SECONDS, execution_timeout=CELL_TIMEOUT_SECONDS,
-            )
-        except Exception as exc:
-            where = ""
-            if executed.exists():
-                failed_copy.write_bytes(executed.read_bytes())
-                where = f"；已执行部分见 {failed_copy}"
-            raise NotebookFailed(
-                f"笔记本 {name}.ipynb（{division} {year}年）{_failed_cell(exc)}{where}") from exc
-        seconds = time.monotonic() - started
-    failed_copy.unlink(missing_ok=True)
-    if keep_ipynb:
-        nbformat.write(nb, str(keep_ipynb))
-    title = f"{published_name(data_dir, division)}{year}年{NOTEBOOKS.get(name, name)}"
-    html = out_dir / f"{name}.html"
-    _write_atomically(html, notebook_html(nb, title))
-    return NotebookRun(name, division, int(year), html, seconds)
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 
 def _notebook_asset(name: str, title: str) -> dg.AssetsDefinition:
@@ -168,31 +98,39 @@ def _notebook_asset(name: str, title: str) -> dg.AssetsDefinition:
     def _asset(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
         settings = marts_db.settings()
         data_dir = settings.data_dir
-        targets = published_periods(data_dir, plans_only=name in PLAN_NOTEBOOKS)
-        if context.has_partition_key:
-            targets = [(d, y) for d, y in targets if d == context.partition_key]
-        runs, failures = [], []
-        for division, year in targets:
+        division = context.partition_key
+        years = [y for d, y in published_periods(data_dir, plans_only=name in PLAN_NOTEBOOKS) if d == division]
+        stale = stale_years(settings, name, division, years)
+        runs: list[NotebookRun] = []
+        failures = []
+        title = published_name(data_dir, division) if stale else ""
+        for year, fingerprint in sorted(stale.items()):
             try:
-                run = run_notebook(name, division, year, data_dir, as_of=settings.as_of)
+                run = run_notebook(name, division, year, data_dir, as_of=settings.as_of,
+                                   title=f"{title}{year}年{NOTEBOOKS.get(name, name)}")
             except NotebookFailed as exc:
                 context.log.error(str(exc))
                 failures.append(str(exc))
                 continue
+            write_text(fingerprint_file(settings, name, division, year), fingerprint + "\n")
             context.log.info(
                 f"笔记本 {name}.ipynb（{division} {year}年）执行用时 {run.seconds:.1f} 秒 → {run.html}")
             runs.append(run)
+        unchanged = sorted(set(years) - set(stale))
+        if unchanged:
+            context.log.info(f"笔记本 {name}.ipynb：{'、'.join(map(str, unchanged))} 年的数据未变，页面保留不动")
         if failures:
             raise NotebookFailed("\n".join(failures))
         metadata: dict[str, object] = {
             "notebook": dg.MetadataValue.path(str(notebook_path(name))),
             "executions": len(runs),
+            "unchanged_years": unchanged,
             "seconds_total": round(sum(r.seconds for r in runs), 1),
         }
         for r in runs:
             metadata[f"seconds.{r.division}.{r.year}"] = round(r.seconds, 1)
             metadata[f"html.{r.division}.{r.year}"] = dg.MetadataValue.path(str(r.html))
-        if not runs:
+        if not years:
             context.log.warning("已发布的数据集市中没有（该区划的）方案年度，笔记本未执行")
         return dg.MaterializeResult(metadata=metadata)
 

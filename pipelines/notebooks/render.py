@@ -3,8 +3,9 @@
 A figure is displayed with two representations in one output: Plotly's own JSON (JupyterLab
 draws it interactively with the bundled jupyterlab-plotly extension) and a bare ``<div>``
 with the ``Plotly.newPlot`` call (what nbconvert puts in the HTML). Neither carries
-plotly.js: the HTML template inlines it once in the page head, so the page works offline
-and four notebooks do not each repeat a 4.8 MB library in every figure. Plotly's own
+plotly.js: the pages of a reports folder load it from one local file beside them
+(``plotly-<version>.min.js``), so they work offline and eight notebook pages a county do not
+each carry a 4.8 MB library. Plotly's own
 ``notebook`` renderer is not used because every figure it draws also loads MathJax from a
 CDN, which an offline page cannot do.
 """
@@ -14,9 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import plotly
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.offline import get_plotlyjs
+
+from pipelines.atomic import write_text
 
 RENDERER = "gongkai_html"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,8 +71,18 @@ def use_offline_renderer() -> None:
     pio.renderers.default = f"plotly_mimetype+{RENDERER}"
 
 
-def notebook_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """An executed notebook as one offline HTML page: outputs only, plotly.js inlined once."""
+def plotly_file(folder: Path) -> Path:
+    """plotly.js as one file in ``folder`` (written once per Plotly version), for the notebook
+    pages beside it to share instead of each inlining 4.8 MB."""
+    path = folder / f"plotly-{plotly.__version__}.min.js"
+    if not path.exists():
+        write_text(path, get_plotlyjs())
+    return path
+
+
+def notebook_html(nb: nbformat.NotebookNode, title: str, plotly_src: str | None = None) -> str:
+    """An executed notebook as one offline HTML page: outputs only; plotly.js from the local file
+    ``plotly_src`` (a path relative to the page), or inlined when there is none."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -85,6 +99,7 @@ def notebook_html(nb: nbformat.NotebookNode, title: str) -> str:
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={
         "metadata": {"name": title},
-        "gongkai": {"plotly_js": get_plotlyjs(), "locale_js": ZH_LOCALE_JS},
+        "gongkai": {"plotly_js": None if plotly_src else get_plotlyjs(), "plotly_src": plotly_src,
+                    "locale_js": ZH_LOCALE_JS},
     })
     return body
