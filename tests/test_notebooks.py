@@ -150,7 +150,7 @@ def test_html_hides_code_shows_figures_and_works_offline(executed, name):
     # every figure drawn, plotly.js from one local file shared by the pages, titles in Chinese
     figures = plotly_outputs(nb)
     assert html.count('class="plotly-graph-div"') == len(figures)
-    [src] = re.findall(r'<script type="text/javascript" src="([^"]+)"', html)
+    [src] = re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
     script = (executed[name].path.parent / src).resolve()
     assert script.name.startswith("plotly-") and script.stat().st_size > 3_000_000
     assert "Plotly.newPlot" not in script.read_text(encoding="utf-8")[:200] and len(html) < 1_000_000
@@ -231,11 +231,6 @@ def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, dem
     shown = outputs_text(cell_tagged(nb, "annual-tables"))
     con = marts(data_dir)
     try:
-        has_annual = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'annual_report'"
-                                 ).fetchone()[0]
-        if not has_annual:
-            assert "年度报告统计表尚未生成" in shown and "annual_report" in shown
-            return
         rows = con.execute("""SELECT label, value FROM annual_report
                               WHERE division = ? AND year = ? AND unit IS NULL AND value IS NOT NULL""",
                            [DIVISION, YEAR]).fetchall()

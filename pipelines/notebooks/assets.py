@@ -20,20 +20,20 @@ import dagster as dg
 from pipelines.atomic import write_text
 from pipelines.fingerprint import code_digest, digest, files_digest
 from pipelines.marts.digests import year_digests
-from pipelines.notebooks.analysis import division_name, open_marts, periods
-from pipelines.notebooks.run import NotebookFailed, NotebookRun, notebook_path, output_dir, run_notebook
+from pipelines.notebooks.analysis import open_marts, periods
+from pipelines.notebooks.run import (
+    NOTEBOOKS,
+    NotebookFailed,
+    NotebookRun,
+    notebook_path,
+    output_dir,
+    run_notebook,
+)
 from pipelines.partitions import DIVISIONS
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
 GROUP = "notebooks"
-# name → the title a reader sees (the HTML page's title and the asset's description)
-NOTEBOOKS = {
-    "plan_progress": "政务公开工作方案落实进展",
-    "disclosures": "主动公开情况分析",
-    "requests": "依申请公开办理情况分析",
-    "year_end_report": "政府信息公开工作年度报告数据",
-}
 # Notebooks about a year's plan: a year with annual tables but no plan has nothing to show.
 PLAN_NOTEBOOKS = {"plan_progress"}
 # The code a notebook page is made with besides the notebook file itself.
@@ -45,15 +45,6 @@ def published_periods(data_dir: Path, plans_only: bool = False) -> list[tuple[st
     con = open_marts(data_dir)
     try:
         return periods(con, plans_only)
-    finally:
-        con.close()
-
-
-def published_name(data_dir: Path, division: str) -> str:
-    """The division's name in the published marts (the pages' titles)."""
-    con = open_marts(data_dir)
-    try:
-        return division_name(con, division)
     finally:
         con.close()
 
@@ -99,15 +90,14 @@ def _notebook_asset(name: str, title: str) -> dg.AssetsDefinition:
         settings = marts_db.settings()
         data_dir = settings.data_dir
         division = context.partition_key
-        years = [y for d, y in published_periods(data_dir, plans_only=name in PLAN_NOTEBOOKS) if d == division]
+        periods_ = published_periods(data_dir, plans_only=name in PLAN_NOTEBOOKS)
+        years = [y for d, y in periods_ if d == division]
         stale = stale_years(settings, name, division, years)
         runs: list[NotebookRun] = []
         failures = []
-        title = published_name(data_dir, division) if stale else ""
         for year, fingerprint in sorted(stale.items()):
             try:
-                run = run_notebook(name, division, year, data_dir, as_of=settings.as_of,
-                                   title=f"{title}{year}年{NOTEBOOKS.get(name, name)}")
+                run = run_notebook(name, division, year, data_dir, as_of=settings.as_of)
             except NotebookFailed as exc:
                 context.log.error(str(exc))
                 failures.append(str(exc))
@@ -118,7 +108,8 @@ def _notebook_asset(name: str, title: str) -> dg.AssetsDefinition:
             runs.append(run)
         unchanged = sorted(set(years) - set(stale))
         if unchanged:
-            context.log.info(f"笔记本 {name}.ipynb：{'、'.join(map(str, unchanged))} 年的数据未变，页面保留不动")
+            listed = "、".join(map(str, unchanged))
+            context.log.info(f"笔记本 {name}.ipynb：{listed} 年的数据未变，页面保留不动")
         if failures:
             raise NotebookFailed("\n".join(failures))
         metadata: dict[str, object] = {

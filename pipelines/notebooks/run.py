@@ -32,11 +32,19 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from pipelines.atomic import write_text
+from pipelines.notebooks.analysis import division_name, open_marts
 from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
 from pipelines.notebooks.render import notebook_html, plotly_file
 from pipelines.settings import PROJECT_ROOT
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+# name → the title a reader sees (the HTML page's title and the asset's description)
+NOTEBOOKS = {
+    "plan_progress": "政务公开工作方案落实进展",
+    "disclosures": "主动公开情况分析",
+    "requests": "依申请公开办理情况分析",
+    "year_end_report": "政府信息公开工作年度报告数据",
+}
 CELL_TIMEOUT_SECONDS = 600
 KERNEL_START_SECONDS = 120
 _RESET = "get_ipython().run_line_magic('reset', '-f')"
@@ -127,8 +135,7 @@ def parameters_of(name: str, division: str, year: int, data_dir: Path, as_of: da
 
 
 def run_notebook(name: str, division: str, year: int, data_dir: Path | str, as_of: date | str | None = None,
-                 out_dir: Path | None = None, keep_ipynb: Path | None = None,
-                 title: str | None = None) -> NotebookRun:
+                 out_dir: Path | None = None, keep_ipynb: Path | None = None) -> NotebookRun:
     """Execute ``notebooks/<name>.ipynb`` for one division and year and write its HTML.
 
     ``out_dir`` defaults to the division-year's ``notebooks`` folder under ``marts/reports``;
@@ -162,9 +169,18 @@ def run_notebook(name: str, division: str, year: int, data_dir: Path | str, as_o
         nbformat.write(nb, str(keep_ipynb))
     html = out_dir / f"{name}.html"
     script = plotly_file(data_dir / "marts" / "reports")
-    write_text(html, notebook_html(nb, title or f"{division} {year}年 {name}",
-                                   plotly_src=Path(_relative(script, out_dir)).as_posix()))
+    title = f"{published_name(data_dir, division)}{year}年{NOTEBOOKS.get(name, name)}"
+    write_text(html, notebook_html(nb, title, plotly_src=Path(_relative(script, out_dir)).as_posix()))
     return NotebookRun(name, division, int(year), html, seconds)
+
+
+def published_name(data_dir: Path, division: str) -> str:
+    """The division's name in the published marts (the pages' titles)."""
+    con = open_marts(data_dir)
+    try:
+        return division_name(con, division)
+    finally:
+        con.close()
 
 
 def _without_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -8,7 +8,7 @@ domains AS (
     SELECT unnest($domains) AS domain, unnest($plan_refs) AS plan_ref,
            unnest(range(len($domains))) AS ord
 ),
-units AS (SELECT unit, kind AS unit_kind, rowid AS unit_ord FROM ref_units WHERE division = $division)
+units AS (SELECT unit, kind AS unit_kind, unit_order AS unit_ord FROM ref_units WHERE division = $division)
 SELECT u.unit, u.unit_kind, d.domain, count(i.index_no) AS items
 FROM units u CROSS JOIN domains d
 LEFT JOIN items i ON i.unit = u.unit AND i.category = d.domain

@@ -5,4 +5,4 @@ FROM task_status s
 JOIN plan_tasks t USING (division, year, task_code)
 LEFT JOIN ref_units u USING (division, unit)
 WHERE s.division = $division AND s.year = $year
-ORDER BY string_split(s.task_code, '.')::INTEGER[], u.rowid, s.unit;
+ORDER BY string_split(s.task_code, '.')::INTEGER[], u.unit_order, s.unit;
