@@ -25,7 +25,8 @@ from pipelines.annual.templates import load_templates
 from pipelines.marts.assets import SQL as MARTS_SQL
 from pipelines.pack import assets as pack_module
 from pipelines.pack import layout
-from pipelines.pack.assets import PNG_NOTE_FILE, find_browser, leaders_pack, write_packs
+from pipelines.pack.assets import PNG_NOTE_FILE, leaders_pack, write_packs
+from pipelines.pack.png import find_browser
 from pipelines.partitions import ensure_partitions
 from pipelines.reference.store import ReferenceStore
 from pipelines.resources import MartsDatabase
@@ -161,11 +162,20 @@ def pack_dir(demo, tmp_path_factory) -> Path:
     """A data directory whose published marts are the demo's plus a handmade annual_report."""
     demo_dir = demo[0]
     data_dir = tmp_path_factory.mktemp("pack")
-    (data_dir / "marts").mkdir()
-    shutil.copyfile(demo_dir / "marts" / "gongkai.duckdb", data_dir / "marts" / "gongkai.duckdb")
-    add_annual_report(data_dir / "marts" / "gongkai.duckdb", {2016: VALUES_2016, 2017: VALUES_2017,
-                                                              2018: VALUES_2018})
+    copy_division(demo_dir, data_dir)
+    add_annual_report(division_db(data_dir), {2016: VALUES_2016, 2017: VALUES_2017, 2018: VALUES_2018})
     return data_dir
+
+
+def division_db(data_dir: Path) -> Path:
+    """The division's published database, which the pack reads."""
+    return data_dir / "marts" / "divisions" / f"{DIVISION}.duckdb"
+
+
+def copy_division(source: Path, data_dir: Path) -> None:
+    """Copy a data directory's published division database (and nothing else) into ``data_dir``."""
+    division_db(data_dir).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(division_db(source), division_db(data_dir))
 
 
 @pytest.fixture(scope="module")
@@ -355,9 +365,8 @@ def test_png_charts_or_a_clear_warning(materialized, pack_dir):
 
 def test_without_a_browser_the_pack_still_comes_with_a_warning(pack_dir, tmp_path, monkeypatch):
     data_dir = tmp_path / "nobrowser"
-    (data_dir / "marts").mkdir(parents=True)
-    shutil.copyfile(pack_dir / "marts" / "gongkai.duckdb", data_dir / "marts" / "gongkai.duckdb")
-    monkeypatch.setattr(pack_module, "find_browser", lambda: None)
+    copy_division(pack_dir, data_dir)
+    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
     warnings: list[str] = []
 
     class Log:
@@ -378,9 +387,8 @@ def test_without_a_browser_the_pack_still_comes_with_a_warning(pack_dir, tmp_pat
 
 def test_a_failed_pack_leaves_the_previous_one_in_place(pack_dir, tmp_path, monkeypatch):
     data_dir = tmp_path / "atomic"
-    (data_dir / "marts").mkdir(parents=True)
-    shutil.copyfile(pack_dir / "marts" / "gongkai.duckdb", data_dir / "marts" / "gongkai.duckdb")
-    monkeypatch.setattr(pack_module, "find_browser", lambda: None)
+    copy_division(pack_dir, data_dir)
+    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
     import datetime as dt
 
     settings = Settings(data_dir, dt.date(2019, 1, 10))
@@ -389,7 +397,7 @@ def test_a_failed_pack_leaves_the_previous_one_in_place(pack_dir, tmp_path, monk
     notebook = year_dir(data_dir) / "notebooks" / "requests.html"  # written by the notebooks asset
     notebook.parent.mkdir()
     notebook.write_text("<html>笔记本</html>", encoding="utf-8")
-    write_packs(settings)
+    write_packs(settings, force=True)
     assert notebook.read_text(encoding="utf-8") == "<html>笔记本</html>"  # a new pack keeps it
     before = (year_dir(data_dir) / "report.html").read_bytes()
 
@@ -398,7 +406,7 @@ def test_a_failed_pack_leaves_the_previous_one_in_place(pack_dir, tmp_path, monk
 
     monkeypatch.setattr(pack_module.html, "write_page", boom)
     with pytest.raises(RuntimeError):
-        write_packs(settings)
+        write_packs(settings, force=True)
     assert (year_dir(data_dir) / "report.html").read_bytes() == before
     assert notebook.exists()
     division_dir = data_dir / "marts" / "reports" / DIVISION

@@ -14,16 +14,22 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.atomic import write_text
+from pipelines.fingerprint import code_digest, digest
+from pipelines.marts.digests import year_digest
 from pipelines.pack import docx, html, xlsx
 from pipelines.pack.folders import CHARTS_DIR, DOCX_FILE, PAGE_FILE, XLSX_FILE, write_folder
 from pipelines.pack.load import load_pack, pack_targets
 from pipelines.pack.model import PackData, PackResult
-from pipelines.pack.png import PNG_NOTE_FILE, PngWriter, find_browser, png_skipped_note
+from pipelines.pack.png import BROWSER, PNG_NOTE_FILE, PngWriter, png_skipped_note
 from pipelines.partitions import DIVISIONS, division_of
 from pipelines.resources import MartsDatabase
 from pipelines.settings import Settings
 
 REPORTS_DIR = "reports"
+FINGERPRINT_FILE = ".pack-fingerprint"
+# The code a pack is made with: a change to any of it makes every pack again.
+PACK_CODE = ("pack", "annual", "vocabulary", "db")
 
 
 def _write_charts(pack: PackData, chart_dir: Path, png: PngWriter | None, problem: str | None) -> int:
@@ -48,8 +54,9 @@ def _write_charts(pack: PackData, chart_dir: Path, png: PngWriter | None, proble
 
 
 def write_pack(pack: PackData, reports_dir: Path, png: PngWriter | None,
-               png_problem: str | None) -> PackResult:
-    """Write one division-year folder atomically and return what it holds."""
+               png_problem: str | None, fingerprint: str | None = None) -> PackResult:
+    """Write one division-year folder atomically and return what it holds; ``fingerprint``
+    (what it was made from) is kept in the folder."""
     final = reports_dir / pack.division / str(pack.year)
     written = 0
 
@@ -59,43 +66,58 @@ def write_pack(pack: PackData, reports_dir: Path, png: PngWriter | None,
         docx.write_report(pack, tmp / DOCX_FILE)
         written = _write_charts(pack, tmp / CHARTS_DIR, png, png_problem)
         html.write_page(pack, tmp / PAGE_FILE)
+        if fingerprint:
+            write_text(tmp / FINGERPRINT_FILE, fingerprint + "\n")
 
     write_folder(final, fill)
     return PackResult(pack.division, pack.year, final, written, [t.code for t in pack.refused_tables],
                       list(pack.notes))
 
 
+def pack_fingerprint(con: duckdb.DuckDBPyConnection, division: str, year: int, png: bool) -> str:
+    """What a year's pack is made from: the year's figures, the pack's code, and whether PNG
+    charts can be drawn (a pack made without them is made again once a browser exists)."""
+    return digest([code_digest(*PACK_CODE), png, year_digest(con, division, year)])
+
+
+def _made_from(folder: Path) -> str | None:
+    path = folder / FINGERPRINT_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
 def write_packs(settings: Settings, log=None, png_enabled: bool = True,
-                divisions: list[str] | None = None) -> list[PackResult]:
-    """Write the pack of every year of ``divisions`` (default: all) from the published marts,
-    with PNG charts when a browser exists."""
-    if not settings.db_path.exists():
-        raise FileNotFoundError(f"找不到已发布的数据集市 {settings.db_path}，"
-                                "请先构建（python -m pipelines build）")
+                divisions: list[str] | None = None, force: bool = False) -> list[PackResult]:
+    """Write the pack of every year of ``divisions`` (default: every published one) from the
+    published marts, with PNG charts when a browser exists. A year whose pack was made from
+    the same figures and code is left untouched (``force`` makes it again)."""
+    if divisions is None:
+        divisions = sorted(p.stem for p in settings.divisions_dir.glob("*.duckdb"))
     reports_dir = settings.marts_dir / REPORTS_DIR
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        packs = [load_pack(con, settings, d, y) for d, y in pack_targets(con)
-                 if divisions is None or d in divisions]
-    finally:
-        con.close()
-    browser = find_browser() if png_enabled else None
-    problem = None if browser else "本机未找到 Chromium 或 Chrome 浏览器"
+    writer, problem = BROWSER.get() if png_enabled else (None, "未启用 PNG 图表")
     results: list[PackResult] = []
-    writer: PngWriter | None = None
-    if browser and packs:
+    for division in divisions:
+        db = settings.division_db(division)
+        if not db.exists():
+            raise FileNotFoundError(f"找不到已发布的数据集市 {db}，请先构建（python -m pipelines build）")
+        con = duckdb.connect(str(db), read_only=True)
         try:
-            writer = PngWriter(browser).__enter__()
-        except Exception as exc:  # noqa: BLE001
-            problem = f"无法启动浏览器 {browser}（{type(exc).__name__}: {str(exc)[:200]}）"
-            writer = None
-    try:
-        for pack in packs:
-            results.append(write_pack(pack, reports_dir, writer, problem))
-    finally:
-        if writer is not None:
-            writer.__exit__(None, None, None)
-    if log is not None and problem and packs:
+            todo = []
+            for d, year in pack_targets(con):
+                fingerprint = pack_fingerprint(con, d, year, writer is not None)
+                folder = reports_dir / d / str(year)
+                if not force and _made_from(folder) == fingerprint:
+                    results.append(PackResult(d, year, folder, 0, [], [], unchanged=True))
+                else:
+                    todo.append((load_pack(con, settings, d, year), fingerprint))
+        finally:
+            con.close()
+        for pack, fingerprint in todo:
+            result = write_pack(pack, reports_dir, writer, problem, fingerprint)
+            if writer is not None and result.pngs < len(pack.charts):
+                BROWSER.close()  # it failed mid-pack: the next pack starts a fresh one
+                writer, problem = BROWSER.get()
+            results.append(result)
+    if log is not None and problem and any(not r.unchanged for r in results):
         log.warning(png_skipped_note(problem))
     return results
 
@@ -116,9 +138,13 @@ def leaders_pack(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> 
         for code in r.refused:
             context.log.warning(f"{r.division} {r.year} 统计表 {code} 不满足算术关系，"
                                 "未导出（详见 report.html）")
-        context.log.info(f"材料包已生成：{r.folder}（PNG 图表 {r.pngs} 张）")
+        if r.unchanged:
+            context.log.info(f"{r.year} 年的数据与程序未变，材料包保留不动：{r.folder}")
+        else:
+            context.log.info(f"材料包已生成：{r.folder}（PNG 图表 {r.pngs} 张）")
     return dg.MaterializeResult(metadata={
         "packs": len(results),
+        "unchanged_years": [r.year for r in results if r.unchanged],
         "folders": [str(r.folder) for r in results],
         "png_charts": sum(r.pngs for r in results),
         "refused_tables": [f"{r.division}/{r.year}/{c}" for r in results for c in r.refused],

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.annual.template_model import ReportTemplate
+from pipelines.pack.changes import PackChanges
 from pipelines.vocabulary import format_number
 
 
@@ -118,6 +119,32 @@ class KeyFigure:
     value: float | None
     source: str
     previous: float | None = None
+    # What the figure measures: last year's is compared only when it measures the same.
+    compare_as: str | None = None
+
+    @property
+    def comparable_as(self) -> str:
+        """The key two years' figures must share to be compared (``compare_as``, else the label)."""
+        return self.compare_as or self.label
+
+    @property
+    def previous_text(self) -> str | None:
+        """Last year's figure with its unit (``上年2001条``); None without it."""
+        if self.previous is None:
+            return None
+        return f"上年{format_number(self.previous, self.unit)}{self.unit}"
+
+    @property
+    def yoy(self) -> str | None:
+        """The change from last year as 同比 words (``同比增长7.1%``, ``同比增加3件``, ``同比持平``)."""
+        if self.previous is None or self.value is None:
+            return None
+        diff = self.value - self.previous
+        if abs(diff) < 1e-9:
+            return "同比持平"
+        if self.previous == 0:
+            return f"同比{'增加' if diff > 0 else '减少'}{format_number(abs(diff), self.unit)}{self.unit}"
+        return f"同比{'增长' if diff > 0 else '下降'}{abs(diff) / self.previous * 100:.1f}%"
 
     @property
     def text(self) -> str:
@@ -182,6 +209,7 @@ class PackData:
     plan_metrics: pd.DataFrame
     returns: pd.DataFrame
     section_labels: dict[str, str]
+    changes: PackChanges | None = None
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -202,7 +230,8 @@ class PackData:
 
 @dataclass
 class PackResult:
-    """What one division-year's pack ended up with."""
+    """What one division-year's pack ended up with (``unchanged``: made before from the same
+    figures and code, and left as it was)."""
 
     division: str
     year: int
@@ -210,5 +239,6 @@ class PackResult:
     pngs: int
     refused: list[str]
     notes: list[str]
+    unchanged: bool = False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from pathlib import Path
 
@@ -92,3 +93,33 @@ def png_skipped_note(reason: str) -> str:
     """The reader-facing note when PNG charts could not be made."""
     return f"未生成 PNG 图表：{reason}。网页（report.html）中的交互图表不受影响。补救办法：{INSTALL_HINT}。"
 
+
+class _SharedBrowser:
+    """The process's browser for PNGs: started on first use, kept for every later pack (a
+    worker building many counties starts Chromium once), closed at exit."""
+
+    def __init__(self) -> None:
+        self.writer: PngWriter | None = None
+
+    def get(self) -> tuple[PngWriter | None, str | None]:
+        """The running writer, or None and why there is none."""
+        if self.writer is not None:
+            return self.writer, None
+        browser = find_browser()
+        if browser is None:
+            return None, "本机未找到 Chromium 或 Chrome 浏览器"
+        try:
+            self.writer = PngWriter(browser).__enter__()
+        except Exception as exc:  # noqa: BLE001 - any failure to start is reported, not raised
+            return None, f"无法启动浏览器 {browser}（{type(exc).__name__}: {str(exc)[:200]}）"
+        atexit.register(self.close)
+        return self.writer, None
+
+    def close(self) -> None:
+        """Close the browser (at exit, or after it failed mid-pack)."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.__exit__(None, None, None)
+
+
+BROWSER = _SharedBrowser()
