@@ -26,8 +26,6 @@ from pipelines.reference.load import divisions, store_for
 from pipelines.settings import SOURCES, Settings, load_settings
 
 TIMEZONE = "Asia/Shanghai"
-# Reports and notebooks are the schedules' business: a file drop refreshes the marts only.
-SLOW_GROUPS = ("reports", "notebooks")
 
 
 def scan_files(settings: Settings, source: str, known: dict[str, dict]) -> dict[str, dict]:
@@ -69,15 +67,13 @@ def ingested_hashes(settings: Settings) -> dict[str, dict]:
 
 
 def affected_assets(source: str) -> dg.AssetSelection:
-    """The ingest asset of a source and everything below it, reports and notebooks aside.
+    """The ingest asset of a source and everything below it, the pack and notebooks included.
 
-    The reference assets are cheap and come along, so the very first drop into an empty
-    data directory builds too.
+    Nothing here is redone for nothing: the ingest step parses only the new files, and the
+    pack and notebooks remake only the years whose figures changed. The reference assets are
+    cheap and come along, so the very first drop into an empty data directory builds too.
     """
-    selection = dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
-    for group in SLOW_GROUPS:
-        selection = selection - dg.AssetSelection.groups(group)
-    return selection
+    return dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
 
 
 def build_file_sensor(source: str) -> dg.SensorDefinition:
@@ -88,7 +84,8 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
         asset_selection=affected_assets(source),
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"raw/<区划>/{source}/ 下出现新文件或文件内容变化时，更新受影响的数据集市",
+        description=f"raw/<区划>/{source}/ 下出现新文件或文件内容变化时，更新受影响的数据集市、"
+                    "材料包和笔记本（只重做数据有变化的年度）",
     )
     def _sensor(context: dg.SensorEvaluationContext):
         settings = load_settings()
@@ -139,7 +136,7 @@ def previous_month(day: date) -> str:
 
 monthly_job = dg.define_asset_job(
     "monthly_progress",
-    selection=affected_assets("returns") | dg.AssetSelection.groups("notebooks"),
+    selection=affected_assets("returns"),
     description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标与进展笔记本",
 )
 yearly_job = dg.define_asset_job(

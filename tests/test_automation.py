@@ -57,15 +57,16 @@ def test_new_same_and_changed_files(env):
     assert len(requests) == 1
     first_key = requests[0].run_key
     assert first_key.startswith("returns:640521:") and requests[0].partition_key == "640521"
-    selected = {k.path[-1] for k in requests[0].asset_selection} if requests[0].asset_selection else None
-    # the run covers just the affected assets (or the sensor's own selection)
+    # the request names no assets of its own: the run is the sensor's selection, which is
+    # everything the returns feed (down to the pack and notebooks) and nothing the ledgers feed
+    assert requests[0].asset_selection is None
     sensor_keys = {
         k.path[-1]
         for k in defs.get_sensor_def("returns_files").asset_selection.resolve(defs.resolve_asset_graph())
     }
-    assert "stg_returns" in sensor_keys and "task_status" in sensor_keys and "gongkai_marts" in sensor_keys
-    assert "stg_requests" not in sensor_keys and "requests" not in sensor_keys
-    assert selected is None or selected <= sensor_keys
+    assert {"stg_returns", "task_status", "return_periods", "plan_metrics", "gongkai_marts", "leaders_pack",
+            "notebook_plan_progress", "unit_registry"} <= sensor_keys
+    assert not {"stg_requests", "requests", "stg_disclosures", "disclosures"} & sensor_keys
     # the same file dropped again (rewritten with the same content, new mtime): nothing
     data = (folder / "a.xlsx").read_bytes()
     (folder / "a.xlsx").write_bytes(data)
