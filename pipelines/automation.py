@@ -7,7 +7,8 @@ file's size, mtime and hash) is stored by Dagster, so it survives a restart of t
 
 Schedules read their days from the plan catalogue, so next year's plan brings its own
 reporting day: the monthly run fires the day after ``reporting.due_day`` for the month just
-closed; the yearly run fires in January for the year just closed.
+closed (and writes that month's reminder list, 催报清单); the yearly run fires in January for
+the year just closed. The forms schedule is in ``pipelines.forms.schedules``.
 """
 
 import hashlib
@@ -26,8 +27,9 @@ from pipelines.reference.load import divisions, store_for
 from pipelines.settings import SOURCES, Settings, load_settings
 
 TIMEZONE = "Asia/Shanghai"
-# Reports and notebooks are the schedules' business: a file drop refreshes the marts only.
-SLOW_GROUPS = ("reports", "notebooks")
+# Reports, notebooks, forms and reminders are the schedules' business: a file drop refreshes
+# the marts only.
+SLOW_GROUPS = ("reports", "notebooks", "forms")
 
 
 def scan_files(settings: Settings, source: str, known: dict[str, dict]) -> dict[str, dict]:
@@ -139,8 +141,9 @@ def previous_month(day: date) -> str:
 
 monthly_job = dg.define_asset_job(
     "monthly_progress",
-    selection=affected_assets("returns") | dg.AssetSelection.groups("notebooks"),
-    description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标与进展笔记本",
+    selection=affected_assets("returns") | dg.AssetSelection.groups("notebooks")
+    | dg.AssetSelection.assets("return_reminders"),
+    description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标、进展笔记本与催报清单",
 )
 yearly_job = dg.define_asset_job(
     "yearly_report",

@@ -1,9 +1,10 @@
 """The one reader core: any source file → typed rows, rejected rows and a file verdict.
 
 Every source goes through the same steps, driven by its contract (``contracts.py``):
-open the workbook or decode the CSV (``sheets.py``), find the header row, read the metadata
-above it, normalise every column (``normalise.py``), and send every row with a bad value to
-quarantine with its file, sheet, row, column and reason.
+open the workbook or decode the CSV (``sheets.py``), find the header row on a visible sheet,
+read the metadata above it, normalise every column (``normalise.py``), and send every row
+with a bad value to quarantine with its file, sheet, row, column and reason. A file past a
+limit (``GONGKAI_MAX_UNPACKED_MB``, the contract's row cap) is refused whole.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pipelines.ingest.normalise import ReadContext, is_blank, normalize_column
 from pipelines.ingest.sheets import FileRejected, Sheet, load_sheets
 from pipelines.privacy import applicant_key
 from pipelines.reference.names import normalize_text
+from pipelines.settings import LIMIT_VARIABLES
 
 HEADER_SCAN_ROWS = 10
 PREVIEW_CHARS = 40
@@ -134,12 +136,26 @@ def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
 
 
+def _check_row_limit(sheet: Sheet, rows: int, contract: Contract, ctx: ReadContext) -> None:
+    """Refuse a file with more data rows than its contract allows (a runaway template)."""
+    if contract.max_rows_limit is None:
+        return
+    limit = getattr(ctx.limits, contract.max_rows_limit)
+    if rows > limit:
+        name = LIMIT_VARIABLES[contract.max_rows_limit]
+        raise FileRejected(
+            f"工作表“{sheet.name}”表头以下有 {rows} 行，超过每份{contract.label}最多 {limit} 行的上限"
+            f"（环境变量 {name}）：请删除多余的行（如误粘贴的其他表格）后重新提交；"
+            f"确需报送更多行，请管理员调高 {name}", sheet.name)
+
+
 def _read_sheet(sheet: Sheet, header_row: int, positions: dict[str, int], contract: Contract,
                 ctx: ReadContext, meta: dict) -> tuple[pd.DataFrame, list[dict], int]:
     body = sheet.grid.loc[header_row + 1 :]
     raw_blank = body.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "")
                          or (isinstance(v, float) and pd.isna(v)))
     body = body[~raw_blank.all(axis=1)]
+    _check_row_limit(sheet, len(body), contract, ctx)
     out = pd.DataFrame(index=body.index)
     first_reason = pd.Series(None, index=body.index, dtype=object)
     first_field: dict[int, Field] = {}
@@ -200,16 +216,11 @@ def read_file(path: Path, contract: Contract, ctx: ReadContext, display_name: st
         rows=empty_rows(contract), rejects=empty_rejects(),
     )
     try:
-        sheets = load_sheets(path, contract.csv_allowed)
-        found = [(s, find_header(s, contract)) for s in sheets]
-        found = [(s, h) for s, h in found if h is not None]
-        if not found:
-            names = "、".join(f.header for f in required_headers(contract))
-            raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
+        sheets = load_sheets(path, contract.csv_allowed, ctx.limits)
+        found = _sheets_with_header(sheets, contract)
         frames, rejects, rows_read = [], [], 0
         for sheet, (header_row, positions) in found:
-            meta = _parse_metadata(sheet, header_row, contract, ctx)
-            result.metadata.update(meta)
+            meta = _parse_metadata(sheet, header_row, contract, ctx, result.metadata)
             rows, bad, n = _read_sheet(sheet, header_row, positions, contract, ctx, meta)
             frames.append(rows)
             rejects += bad
@@ -227,8 +238,30 @@ def read_file(path: Path, contract: Contract, ctx: ReadContext, display_name: st
     return result
 
 
-def _parse_metadata(sheet: Sheet, header_row: int, contract: Contract,
-                    ctx: ReadContext) -> dict[str, object]:
+def _sheets_with_header(sheets: list[Sheet], contract: Contract) -> list[tuple[Sheet, tuple]]:
+    """The visible sheets holding the contract's header row, with the row and positions.
+
+    Hidden sheets are not read: templates keep drop-down lists or last month's copy there,
+    and what a unit hands in is what it sees. Data found only on a hidden sheet is refused
+    with a reason that says so, rather than ignored.
+    """
+    found = [(s, find_header(s, contract)) for s in sheets if not s.hidden]
+    found = [(s, h) for s, h in found if h is not None]
+    if found:
+        return found
+    hidden = [s.name for s in sheets if s.hidden and find_header(s, contract) is not None]
+    if hidden:
+        raise FileRejected(f"数据在隐藏的工作表“{'、'.join(hidden)}”中，隐藏的工作表不读取：请取消隐藏"
+                           "（右键点击工作表标签 → 取消隐藏）或把数据复制到可见的工作表后重新提交", hidden[0])
+    names = "、".join(f.header for f in required_headers(contract))
+    raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
+
+
+def _parse_metadata(sheet: Sheet, header_row: int, contract: Contract, ctx: ReadContext,
+                    found: dict[str, object]) -> dict[str, object]:
+    """The metadata above the header; each good value also goes into ``found`` as it is read,
+    so a file refused for a later bad value still says whose and which month it is (the
+    reminder list puts the refusal against that unit)."""
     raw = read_metadata(sheet, header_row, contract)
     meta: dict[str, object] = {}
     for f in contract.metadata:
@@ -236,13 +269,13 @@ def _parse_metadata(sheet: Sheet, header_row: int, contract: Contract,
         if value in (None, ""):
             if f.required:
                 raise FileRejected(f"表头上方缺少“{f.header}”", sheet.name, row_no, f.header)
-            meta[f.name] = None
+            meta[f.name] = found[f.name] = None
             continue
         values, reason = normalize_column(pd.Series([value], dtype=object), f, ctx)
         if pd.notna(reason.iloc[0]):
             raise FileRejected(f"“{f.header}”的值“{_preview(value, f)}”有误：{reason.iloc[0]}",
                                sheet.name, row_no, f.header, _preview(value, f))
-        meta[f.name] = values.iloc[0]
+        meta[f.name] = found[f.name] = values.iloc[0]
     return meta
 
 
