@@ -4,6 +4,8 @@
 - ``demo-data``: write the deterministic demo data set into the data directory.
 - ``import-plan``: draft a plan catalogue from a plan's text (see pipelines.plan.importer).
 - ``explain``: one cell of an annual table and the records behind it (pipelines.annual.explain).
+- ``forms``: a period's pre-filled return forms for every unit with tasks (pipelines.forms).
+- ``reminders``: a period's reminder list (催报清单) of missing, late and refused returns.
 """
 
 from __future__ import annotations
@@ -83,6 +85,30 @@ def diff_marts(args: argparse.Namespace) -> int:
     return diff.main(args.rest)
 
 
+def forms(args: argparse.Namespace) -> int:
+    """Write a period's return forms from the published marts."""
+    from pipelines.forms import cli
+
+    return cli.forms(args)
+
+
+def reminders(args: argparse.Namespace) -> int:
+    """Write and print a period's reminder list from the published marts."""
+    from pipelines.forms import cli
+
+    return cli.reminders(args)
+
+
+def _add_forms_commands(sub) -> None:
+    for name, func, example, text in (
+            ("forms", forms, "2018-07", "为某月每个有任务的单位生成预填好的进展报送表（xlsx）"),
+            ("reminders", reminders, "2018-08", "生成某月的催报清单（未报送、逾期、被退回的单位）")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--division", required=True, help="区划代码，如 640521")
+        p.add_argument("--period", required=True, help=f"报送期间（月份），如 {example} 或 2018年7月")
+        p.set_defaults(func=func)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m pipelines", description="Gongkai 政务公开数据管道")
@@ -115,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("diff-marts", help="逐表比较两个数据集市（ORDER BY ALL），不同则退出码为 1")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=diff_marts)
+    _add_forms_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

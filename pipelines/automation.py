@@ -7,7 +7,8 @@ file's size, mtime and hash) is stored by Dagster, so it survives a restart of t
 
 Schedules read their days from the plan catalogue, so next year's plan brings its own
 reporting day: the monthly run fires the day after ``reporting.due_day`` for the month just
-closed; the yearly run fires in January for the year just closed.
+closed (and writes that month's reminder list, 催报清单); the yearly run fires in January for
+the year just closed. The forms schedule is in ``pipelines.forms.schedules``.
 """
 
 import hashlib
@@ -26,6 +27,9 @@ from pipelines.reference.load import divisions, store_for
 from pipelines.settings import SOURCES, Settings, load_settings
 
 TIMEZONE = "Asia/Shanghai"
+# Forms and reminders are made for a period the schedules name (the run's gongkai/period tag);
+# a file drop does not make them.
+SCHEDULED_GROUPS = ("forms",)
 
 
 def scan_files(settings: Settings, source: str, known: dict[str, dict]) -> dict[str, dict]:
@@ -67,13 +71,15 @@ def ingested_hashes(settings: Settings) -> dict[str, dict]:
 
 
 def affected_assets(source: str) -> dg.AssetSelection:
-    """The ingest asset of a source and everything below it, the pack and notebooks included.
+    """The ingest asset of a source and everything below it, the pack and notebooks included
+    (forms and reminders aside: they are for a period the schedules name).
 
     Nothing here is redone for nothing: the ingest step parses only the new files, and the
     pack and notebooks remake only the years whose figures changed. The reference assets are
     cheap and come along, so the very first drop into an empty data directory builds too.
     """
-    return dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
+    selection = dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
+    return selection - dg.AssetSelection.groups(*SCHEDULED_GROUPS)
 
 
 def build_file_sensor(source: str) -> dg.SensorDefinition:
@@ -136,8 +142,8 @@ def previous_month(day: date) -> str:
 
 monthly_job = dg.define_asset_job(
     "monthly_progress",
-    selection=affected_assets("returns"),
-    description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标与进展笔记本",
+    selection=affected_assets("returns") | dg.AssetSelection.assets("return_reminders"),
+    description="每月报送截止后的次日：上月报送是否按时、任务进展、计划指标、进展笔记本与催报清单",
 )
 yearly_job = dg.define_asset_job(
     "yearly_report",

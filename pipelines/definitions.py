@@ -12,6 +12,8 @@ import dagster as dg
 from pipelines.annual import assets as annual_assets
 from pipelines.annual import checks as annual_checks
 from pipelines.automation import JOBS, SCHEDULES, SENSORS
+from pipelines.forms import assets as forms_assets
+from pipelines.forms import schedules as forms_schedules
 from pipelines.gx import GreatExpectations
 from pipelines.ingest import assets as ingest_assets
 from pipelines.marts import assets as marts_assets
@@ -30,6 +32,8 @@ ALL_CHECKS = [*plan_checks.CHECKS, *marts_checks.CHECKS, *annual_checks.CHECKS]
 # The analysts' notebooks, executed headless (~40 s a division): in the UI, the schedules and
 # `python -m pipelines build`, but not in every test build.
 NOTEBOOKS = notebooks_assets.ASSETS
+# Forms out and the reminder list (催报清单): files for the units and the office, by schedule.
+FORMS = forms_assets.ASSETS
 
 build_all = dg.define_asset_job(
     "build_all",
@@ -45,10 +49,10 @@ def make_resources(data_dir: str | None = None, as_of: str | None = None) -> dic
 
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *NOTEBOOKS],
+    assets=[*ALL_ASSETS, *NOTEBOOKS, *FORMS],
     asset_checks=ALL_CHECKS,
-    jobs=[build_all, *JOBS],
-    schedules=SCHEDULES,
+    jobs=[build_all, *JOBS, *forms_schedules.JOBS],
+    schedules=[*SCHEDULES, *forms_schedules.SCHEDULES],
     sensors=SENSORS,
     resources=make_resources(),
     executor=dg.in_process_executor,

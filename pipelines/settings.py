@@ -2,7 +2,8 @@
 
 Everything comes from the environment (marts.md): ``GONGKAI_DATA_DIR`` (default ``./data``)
 and ``GONGKAI_AS_OF`` (default today), so the scheduler, the CLI, notebooks and tests all
-agree on one layout without passing paths around.
+agree on one layout without passing paths around. The limits on raw files of hostile size
+(``GONGKAI_MAX_UNPACKED_MB``, ``GONGKAI_MAX_RETURN_ROWS``; raw-formats.md) come from there too.
 """
 
 from __future__ import annotations
@@ -76,3 +77,41 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("GONGKAI_DATA_DIR") or "data").expanduser().resolve()
     return Settings(data_dir=data_dir, as_of=parse_as_of(env.get("GONGKAI_AS_OF")))
+
+
+# Raw files past these are refused whole (raw-formats.md, "Limits"). Measured: reading a
+# workbook that unpacks to 200 MB peaks at about 650 MB, well inside the 2 GB of a build.
+DEFAULT_MAX_UNPACKED_MB = 200
+DEFAULT_MAX_RETURN_ROWS = 500
+LIMIT_VARIABLES = {"max_unpacked_mb": "GONGKAI_MAX_UNPACKED_MB", "max_return_rows": "GONGKAI_MAX_RETURN_ROWS"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a raw file may be before it is refused whole, with the reason naming the limit."""
+
+    max_unpacked_mb: int = DEFAULT_MAX_UNPACKED_MB
+    max_return_rows: int = DEFAULT_MAX_RETURN_ROWS
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """The unpacked-size limit in bytes."""
+        return self.max_unpacked_mb * 1024 * 1024
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) <= 0:
+        raise ValueError(f"{name} 应为正整数，收到：{text!r}")
+    return int(text)
+
+
+def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
+    """Read the limits from the environment (``os.environ`` by default); unset means the default."""
+    env = os.environ if environ is None else environ
+    return Limits(
+        max_unpacked_mb=_positive_int(env, LIMIT_VARIABLES["max_unpacked_mb"], DEFAULT_MAX_UNPACKED_MB),
+        max_return_rows=_positive_int(env, LIMIT_VARIABLES["max_return_rows"], DEFAULT_MAX_RETURN_ROWS),
+    )

@@ -7,6 +7,7 @@ source's row rules and supersession in SQL. Raw files are only ever read.
 """
 
 import hashlib
+from dataclasses import asdict
 
 import dagster as dg
 
@@ -21,7 +22,7 @@ from pipelines.privacy import load_secret
 from pipelines.reference.load import load_division, outcome_vocabulary, store_for
 from pipelines.reference.store import ReferenceStore
 from pipelines.resources import MartsDatabase
-from pipelines.settings import Settings
+from pipelines.settings import Limits, Settings, load_limits
 
 GROUP = "ingest"
 SQL = SqlFolder(__file__)
@@ -30,13 +31,14 @@ SQL = SqlFolder(__file__)
 PARSER_CODE = ("ingest", "reference.names", "reference.units", "plan.catalogue", "privacy")
 
 
-def parser_fingerprint(store: ReferenceStore, division: str, secret: bytes) -> str:
-    """What a parse depends on besides the file: code, registry, outcome words, secret."""
+def parser_fingerprint(store: ReferenceStore, division: str, secret: bytes, limits: Limits) -> str:
+    """What a parse depends on besides the file: code, registry, outcome words, secret, and
+    the size limits (a file refused under one limit is read once it is raised)."""
     folder = store.division_dir(division)
     registry = sorted(folder.glob("*.csv")) + [folder / "division.json"] if folder else []
     return digest([code_digest(*PARSER_CODE), files_digest(registry),
                    files_digest([store.require("templates/outcomes.csv")]),
-                   hashlib.sha256(secret).hexdigest()])
+                   hashlib.sha256(secret).hexdigest(), asdict(limits)])
 
 
 def ingest_source(settings: Settings, con, contract: Contract, division: str) -> cache.CacheStats:
@@ -45,12 +47,13 @@ def ingest_source(settings: Settings, con, contract: Contract, division: str) ->
     secret = load_secret(settings.data_dir)
     files = current_files(settings, division, contract.source)
     ref = load_division(store, division)
-    fingerprint = parser_fingerprint(store, division, secret)
+    limits = load_limits()
+    fingerprint = parser_fingerprint(store, division, secret, limits)
     unreadable = {}
     if ref.registry is None:
         why = f"没有行政区划 {division} 的参考数据（reference/{division}/units.csv 单位名录）"
         unreadable = {f.display: why for f in files}
-    ctx = ReadContext(division, ref.registry, secret, {"outcomes": outcome_vocabulary(store)})
+    ctx = ReadContext(division, ref.registry, secret, {"outcomes": outcome_vocabulary(store)}, limits)
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     stats = cache.refresh(con, contract, files, ctx, fingerprint, unreadable)
     cache.stage(con, contract, division, files, fingerprint, unreadable)

@@ -51,6 +51,8 @@ class Contract:
     key: tuple[str, ...]
     metadata: tuple[Field, ...] = ()
     csv_allowed: bool = True
+    # The ``Limits`` attribute capping the data rows of one file (None: no cap).
+    max_rows_limit: str | None = None
 
     def stored_fields(self) -> list[Field]:
         """Fields that become staging columns (personal information never does)."""
@@ -87,6 +89,7 @@ RETURNS = Contract(
     source="returns",
     label="进展报送表",
     csv_allowed=False,
+    max_rows_limit="max_return_rows",
     metadata=(
         Field("unit", "报送单位", "unit", required=True, header_aliases=("填报单位",)),
         Field("period", "报送期间", "month", required=True, header_aliases=("报送月份",)),

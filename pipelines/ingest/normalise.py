@@ -17,6 +17,7 @@ from pipelines.ingest.contracts import Field
 from pipelines.plan.catalogue import parse_task_code
 from pipelines.reference.names import normalize_text
 from pipelines.reference.units import UnitRegistry
+from pipelines.settings import Limits, load_limits
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # 2018年6月30日 / 2018-06-30 / 2018/6/30 / 2018.6.30, optionally followed by a time of day
@@ -26,6 +27,8 @@ _DATE_RE = re.compile(
 )
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.0+)?$")
+# Excel serial numbers of 2000-01-01 and 2100-01-01: a bare number in this range is a date.
+_SERIAL_MONTHS = (36526, 73051)
 _MONTH_RE = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*月?(?:份)?$")
 _YES = {"是", "Y", "YES", "√", "✓", "✔", "TRUE", "1"}
 _NO = {"否", "N", "NO", "×", "FALSE", "0"}
@@ -40,6 +43,8 @@ class ReadContext:
     registry: UnitRegistry
     secret: bytes
     vocabularies: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Sizes past which a file is refused whole (GONGKAI_MAX_UNPACKED_MB, GONGKAI_MAX_RETURN_ROWS).
+    limits: Limits = field(default_factory=load_limits)
 
 
 def is_blank(series: pd.Series) -> pd.Series:
@@ -101,10 +106,15 @@ def normalize_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def normalize_months(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``2018年7月`` / ``2018-07`` / a date cell → ``2018-07``."""
+    """``2018年7月`` / ``2018-07`` / a date cell (or its bare serial number) → ``2018-07``."""
     def one(v: object) -> str | None:
         if isinstance(v, (date, datetime)):
             return f"{v.year:04d}-{v.month:02d}"
+        if (isinstance(v, (int, float)) and not isinstance(v, bool)
+                and _SERIAL_MONTHS[0] <= v < _SERIAL_MONTHS[1]):
+            # a month typed as a date whose cell lost its date style: an Excel serial number
+            day = _EXCEL_EPOCH + pd.Timedelta(days=int(v))
+            return f"{day.year:04d}-{day.month:02d}"
         m = _MONTH_RE.match(normalize_text(v))
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{m.group(1)}-{int(m.group(2)):02d}"

@@ -1,9 +1,13 @@
 """The one reader core: any source file → typed rows, rejected rows and a file verdict.
 
 Every source goes through the same steps, driven by its contract (``contracts.py``):
-open the workbook or decode the CSV (``sheets.py``), find the header row, read the metadata
-above it, normalise every column (``normalise.py``), and send every row with a bad value to
-quarantine with its file, sheet, row, column and reason.
+open the workbook or decode the CSV (``sheets.py``), find the header row on a visible sheet,
+read the metadata above it, normalise every column (``normalise.py``), and send every row
+with a bad value to quarantine with its file, sheet, row, column and reason. A file past a
+limit (``GONGKAI_MAX_UNPACKED_MB``, the contract's row cap) is refused whole.
+
+Many files are normalised together, a block at a time: one vectorised pass over all the
+month's returns rather than one per file, and a bounded block for a large ledger.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pipelines.ingest.normalise import ReadContext, is_blank, normalize_column
 from pipelines.ingest.sheets import FileRejected, Sheet, load_sheets
 from pipelines.privacy import applicant_key
 from pipelines.reference.names import normalize_text
+from pipelines.settings import LIMIT_VARIABLES
 
 HEADER_SCAN_ROWS = 10
 PREVIEW_CHARS = 40
@@ -168,32 +173,74 @@ class _Opened:
 BLOCK_ROWS = 50_000
 
 
+def _check_row_limit(sheet: Sheet, rows: int, contract: Contract, ctx: ReadContext) -> None:
+    """Refuse a file with more data rows than its contract allows (a runaway template)."""
+    if contract.max_rows_limit is None:
+        return
+    limit = getattr(ctx.limits, contract.max_rows_limit)
+    if rows > limit:
+        name = LIMIT_VARIABLES[contract.max_rows_limit]
+        raise FileRejected(
+            f"工作表“{sheet.name}”表头以下有 {rows} 行，超过每份{contract.label}最多 {limit} 行的上限"
+            f"（环境变量 {name}）：请删除多余的行（如误粘贴的其他表格）后重新提交；"
+            f"确需报送更多行，请管理员调高 {name}", sheet.name)
+
+
+def _data_rows(block: pd.DataFrame) -> pd.DataFrame:
+    raw_blank = block.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "")
+                          or (isinstance(v, float) and pd.isna(v)))
+    return block[~raw_blank.all(axis=1)]
+
+
 def _body(sheet: Sheet, header_row: int, positions: dict[str, int], contract: Contract,
-          file_no: int) -> Iterator[_Piece]:
-    blocks = [sheet.grid.loc[header_row + 1:]]
-    for block in ([*blocks, *sheet.rest] if sheet.rest is not None else blocks):
-        raw_blank = block.map(lambda v: v is None or (isinstance(v, str) and v.strip() == "")
-                              or (isinstance(v, float) and pd.isna(v)))
-        block = block[~raw_blank.all(axis=1)]
+          ctx: ReadContext, file_no: int) -> Iterator[_Piece]:
+    first = _data_rows(sheet.grid.loc[header_row + 1:])
+    # A whole workbook sheet is in memory: it is refused before any of it is read.
+    _check_row_limit(sheet, len(first), contract, ctx)
+    blocks = iter([first]) if sheet.rest is None else _chain([first], (_data_rows(b) for b in sheet.rest))
+    seen = 0
+    for block in blocks:
+        seen += len(block)
+        _check_row_limit(sheet, seen, contract, ctx)
         body = pd.DataFrame({f.name: (block[positions[f.name]] if f.name in positions
                                       else pd.Series(None, index=block.index, dtype=object))
                              for f in contract.fields}, index=block.index)
         yield _Piece(file_no, sheet.name, body)
 
 
-def _open(source: SourceFile, file_no: int, contract: Contract) -> _Opened:
-    sheets = load_sheets(source.path, contract.csv_allowed)
-    found = [(s, find_header(s, contract)) for s in sheets]
+def _chain(first: list[pd.DataFrame], rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    yield from first
+    yield from rest
+
+
+def _sheets_with_header(sheets: list[Sheet], contract: Contract) -> list[tuple[Sheet, tuple]]:
+    """The visible sheets holding the contract's header row, with the row and positions.
+
+    Hidden sheets are not read: templates keep drop-down lists or last month's copy there,
+    and what a unit hands in is what it sees. Data found only on a hidden sheet is refused
+    with a reason that says so, rather than ignored.
+    """
+    found = [(s, find_header(s, contract)) for s in sheets if not s.hidden]
     found = [(s, h) for s, h in found if h is not None]
-    if not found:
-        names = "、".join(f.header for f in required_headers(contract))
-        raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
+    if found:
+        return found
+    hidden = [s.name for s in sheets if s.hidden and find_header(s, contract) is not None]
+    if hidden:
+        raise FileRejected(f"数据在隐藏的工作表“{'、'.join(hidden)}”中，隐藏的工作表不读取：请取消隐藏"
+                           "（右键点击工作表标签 → 取消隐藏）或把数据复制到可见的工作表后重新提交", hidden[0])
+    names = "、".join(f.header for f in required_headers(contract))
+    raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
+
+
+def _open(source: SourceFile, file_no: int, contract: Contract, ctx: ReadContext) -> _Opened:
+    sheets = load_sheets(source.path, contract.csv_allowed, ctx.limits)
+    found = _sheets_with_header(sheets, contract)
     raw_meta: dict[str, tuple[object, int | None, str]] = {}
     for sheet, (header_row, _) in found:
         for name, (value, row_no) in read_metadata(sheet, header_row, contract).items():
             raw_meta.setdefault(name, (value, row_no, sheet.name))
     pieces = (piece for sheet, (header_row, positions) in found
-              for piece in _body(sheet, header_row, positions, contract, file_no))
+              for piece in _body(sheet, header_row, positions, contract, ctx, file_no))
     return _Opened(file_no, raw_meta, pieces, sum(len(s.grid) for s, _ in found))
 
 
@@ -222,7 +269,10 @@ def _metadata(opened: list[_Opened], contract: Contract, ctx: ReadContext
                     shown = _preview(cell, f)
                     rejected[o.file_no] = FileRejected(f"“{f.header}”的值“{shown}”有误：{reason}",
                                                        sheet, row_no, f.header, shown)
+                meta[o.file_no][f.name] = None
             else:
+                # Kept even for a file refused for another value: the reminder list still
+                # knows whose return, for which month, was refused.
                 meta[o.file_no][f.name] = value
     return meta, rejected
 
@@ -314,7 +364,7 @@ def read_files(files: list[SourceFile], contract: Contract, ctx: ReadContext, si
     window_rows = 0
     for file_no, source in enumerate(files):
         try:
-            opened = _open(source, file_no, contract)
+            opened = _open(source, file_no, contract, ctx)
         except (OSError, FileRejected) as exc:
             _reject(verdicts[file_no], exc, contract, ctx)
             continue
@@ -344,7 +394,7 @@ class _Gathered:
         """Normalise the window's metadata, then gather its rows block by block."""
         file_meta, rejected = _metadata(window, self.contract, self.ctx)
         for file_no, exc in rejected.items():
-            _reject(self.verdicts[file_no], exc, self.contract, self.ctx)
+            _reject(self.verdicts[file_no], exc, self.contract, self.ctx, file_meta[file_no])
         for o in window:
             if o.file_no in rejected:
                 continue
@@ -358,8 +408,8 @@ class _Gathered:
             except (OSError, FileRejected, ValueError) as exc:
                 self.pieces = [p for p in self.pieces if p.file_no != o.file_no]
                 self.rows = sum(len(p.body) for p in self.pieces)
-                _reject(self.verdicts[o.file_no], FileRejected(f"文件后半部分无法读取：{exc}"),
-                        self.contract, self.ctx)
+                why = exc if isinstance(exc, FileRejected) else FileRejected(f"文件后半部分无法读取：{exc}")
+                _reject(self.verdicts[o.file_no], why, self.contract, self.ctx, file_meta[o.file_no])
 
     def flush(self) -> None:
         """Normalise what is gathered and hand the block to the sink."""
@@ -373,10 +423,11 @@ class _Gathered:
         self.pieces, self.rows = [], 0
 
 
-def _reject(verdict: FileVerdict, exc: Exception, contract: Contract, ctx: ReadContext) -> None:
+def _reject(verdict: FileVerdict, exc: Exception, contract: Contract, ctx: ReadContext,
+            metadata: dict | None = None) -> None:
     verdict.error = str(exc)
     verdict.rows_read = 0
-    verdict.metadata = {}
+    verdict.metadata = metadata or {}
     verdict.rejection = file_rejection(contract.source, ctx.division, verdict.source.display, exc)
 
 

@@ -1,0 +1,1 @@
+SELECT name FROM ref_divisions WHERE division = $division;
