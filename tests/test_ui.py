@@ -4,38 +4,18 @@ reaches the published marts with no button pressed."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
-import requests as http
 from conftest import return_rows, write_xlsx
+from dagster_dev import dagster_dev as running_dagster_dev
+from dagster_dev import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str, step: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def status_of(data_dir: Path, unit: str) -> str | None:
@@ -56,63 +36,12 @@ def status_of(data_dir: Path, unit: str) -> str | None:
 def dagster_dev(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     data_dir = tmp_path_factory.mktemp("ui_data")
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     write_xlsx(
         data_dir / "raw" / "640521" / "returns" / "finance.xlsx",
         return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]),
     )
-    port = free_port()
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "GONGKAI_DATA_DIR": str(data_dir),
-        "GONGKAI_AS_OF": "2018-12-31",
-    }
-    log = (home / "dev.log").open("w")
-    # Its own process group: a backgrounded `dagster dev` ignores SIGTERM, and killing only
-    # the parent leaves its children serving.
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dagster",
-            "dev",
-            "-m",
-            "pipelines.definitions",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            return http.get(f"{url}/server_info", timeout=2).status_code == 200
-        except http.RequestException:
-            return False
-
-    try:
-        wait_for(up, 120, "dagster dev to answer")
+    with running_dagster_dev(home, data_dir, "2018-12-31") as (url, port):
         yield url, port, data_dir
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        log.close()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs the system chromium (scripts/install-system-deps.sh)")
