@@ -9,8 +9,9 @@ import pytest
 from conftest import DIVISION, REQUEST_HEADER, return_rows, write_csv, write_xlsx
 
 from pipelines.ingest.contracts import ACTIVITIES, CONTRACTS, DISCLOSURES, REQUESTS, RETURNS
+from pipelines.ingest.header import find_header
 from pipelines.ingest.normalise import ReadContext
-from pipelines.ingest.reader import find_header, read_file
+from pipelines.ingest.reader import read_file
 from pipelines.ingest.sheets import decode_text, load_sheets
 from pipelines.reference.load import outcome_vocabulary
 from pipelines.reference.store import ReferenceStore

@@ -4,7 +4,7 @@ out on the phone.
 
 Built on the marts alone: ``return_periods`` (who was due, and how the first return came in),
 ``return_submissions`` (the accepted return), ``quarantine`` (its refused rows) and
-``staging.returns_files`` (files refused whole, with the unit and period read from them where
+``return_files`` (files refused whole, with the unit and period read from them where
 they could be). A unit whose return is missing but who sent a file that was refused whole is
 listed as refused, with that file's reason: the clerk then asks for a readable file, not for
 "the return". Files refused before their unit could be read are listed apart
@@ -63,7 +63,7 @@ def _row_line(rows: pd.DataFrame) -> str:
 
 def _files(con: duckdb.DuckDBPyConnection, division: str) -> pd.DataFrame:
     """Every return file of the division: file, unit, period, error (refused whole), mtime."""
-    if not table_exists(con, "returns_files", schema="staging"):
+    if not table_exists(con, "return_files"):
         return pd.DataFrame(columns=["file", "unit", "period", "error", "mtime"])
     return SQL.frame(con, "reminder_refused", {"division": division})
 

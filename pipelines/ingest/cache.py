@@ -20,7 +20,8 @@ from pipelines.db import insert_frame, write_frame
 from pipelines.ingest.contracts import KIND_TYPES, Contract
 from pipelines.ingest.files import CurrentFile
 from pipelines.ingest.normalise import ReadContext
-from pipelines.ingest.reader import FileVerdict, SourceFile, read_files, staging_columns
+from pipelines.ingest.reader import FileVerdict, SourceFile, read_files
+from pipelines.ingest.records import staging_columns
 
 REJECT_TYPES = [("sheet", "VARCHAR"), ("row_number", "BIGINT"), ("column_name", "VARCHAR"),
                 ("value_preview", "VARCHAR"), ("reason", "VARCHAR")]

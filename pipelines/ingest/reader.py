@@ -13,26 +13,19 @@ month's returns rather than one per file, and a bounded block for a large ledger
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.ingest.contracts import KIND_TYPES, Contract, Field, required_headers
+from pipelines.ingest.contracts import Contract
+from pipelines.ingest.header import read_metadata, sheets_with_header
 from pipelines.ingest.normalise import ReadContext, is_blank, normalize_column
+from pipelines.ingest.records import QUARANTINE_COLUMNS, empty_rejects, empty_rows, file_rejection, preview
 from pipelines.ingest.sheets import FileRejected, Sheet, load_sheets
 from pipelines.privacy import applicant_key
-from pipelines.reference.names import normalize_text
 from pipelines.settings import LIMIT_VARIABLES
-
-HEADER_SCAN_ROWS = 10
-PREVIEW_CHARS = 40
-QUARANTINE_COLUMNS = [
-    "source", "division", "file", "sheet", "row_number", "column_name", "value_preview", "reason",
-]
 
 
 @dataclass
@@ -59,85 +52,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _header_keys(f: Field) -> set[str]:
-    return {normalize_text(h).rstrip(":") for h in (f.header, *f.header_aliases)}
-
-
-def find_header(sheet: Sheet, contract: Contract) -> tuple[int, dict[str, int]] | None:
-    """The header row (first within the first 10 holding every required header) and the
-    column position of each field found on it."""
-    needed = required_headers(contract)
-    for row_no in sheet.grid.index[:HEADER_SCAN_ROWS]:
-        cells = [normalize_text(v).rstrip(":") for v in sheet.grid.loc[row_no]]
-        positions: dict[str, int] = {}
-        for f in contract.fields:
-            keys = _header_keys(f)
-            pos = next((i for i, c in enumerate(cells) if c in keys), None)
-            if pos is not None:
-                positions[f.name] = pos
-        if all(f.name in positions for f in needed):
-            return row_no, positions
-    return None
-
-
-def read_metadata(sheet: Sheet, header_row: int, contract: Contract) -> dict[str, tuple[object, int]]:
-    """``标签：值`` in one cell, several in one cell, or a label cell then a value cell;
-    each value with the row it was found on."""
-    if not contract.metadata:
-        return {}
-    labels = {normalize_text(f.header): f for f in contract.metadata}
-    for f in contract.metadata:
-        for alias in f.header_aliases:
-            labels[normalize_text(alias)] = f
-    found: dict[str, tuple[object, int]] = {}
-    # One cell may carry several "标签：值" pairs separated by spaces.
-    pair_re = re.compile(
-        "(" + "|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True)) + r"):"
-    )
-    for row_no in sheet.grid.index:
-        if row_no >= header_row:
-            break
-        cells = list(sheet.grid.loc[row_no])
-        for i, cell in enumerate(cells):
-            if cell is None or cell == "":
-                continue
-            if isinstance(cell, str):
-                text = normalize_text(cell)
-                bare = text.rstrip(":")
-                if bare in labels and (text == bare or text.endswith(":")):
-                    value = next((c for c in cells[i + 1 :] if c not in (None, "")), None)
-                    found.setdefault(labels[bare].name, (value, row_no))
-                    continue
-                parts = pair_re.split(text)
-                # parts = [before, label1, value1, label2, value2, ...]
-                for label, value in zip(parts[1::2], parts[2::2], strict=True):
-                    if value:
-                        found.setdefault(labels[label].name, (value, row_no))
-    return found
-
-
-def _preview(value: object, f: Field) -> str | None:
-    if f.kind == "pii":
-        return "（个人信息，不显示）"
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
-
-
-def empty_rows(contract: Contract) -> pd.DataFrame:
-    """A zero-row frame with the staging columns of a contract."""
-    cols = [f.name for f in contract.stored_fields()] + ["_sheet", "_row"]
-    if contract.source == "requests":
-        cols.append("applicant_key")
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-
-
-def empty_rejects() -> pd.DataFrame:
-    """A zero-row quarantine frame."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
 
 
 @dataclass
@@ -213,28 +127,9 @@ def _chain(first: list[pd.DataFrame], rest: Iterator[pd.DataFrame]) -> Iterator[
     yield from rest
 
 
-def _sheets_with_header(sheets: list[Sheet], contract: Contract) -> list[tuple[Sheet, tuple]]:
-    """The visible sheets holding the contract's header row, with the row and positions.
-
-    Hidden sheets are not read: templates keep drop-down lists or last month's copy there,
-    and what a unit hands in is what it sees. Data found only on a hidden sheet is refused
-    with a reason that says so, rather than ignored.
-    """
-    found = [(s, find_header(s, contract)) for s in sheets if not s.hidden]
-    found = [(s, h) for s, h in found if h is not None]
-    if found:
-        return found
-    hidden = [s.name for s in sheets if s.hidden and find_header(s, contract) is not None]
-    if hidden:
-        raise FileRejected(f"数据在隐藏的工作表“{'、'.join(hidden)}”中，隐藏的工作表不读取：请取消隐藏"
-                           "（右键点击工作表标签 → 取消隐藏）或把数据复制到可见的工作表后重新提交", hidden[0])
-    names = "、".join(f.header for f in required_headers(contract))
-    raise FileRejected(f"前{HEADER_SCAN_ROWS}行内找不到表头（必需列：{names}）")
-
-
 def _open(source: SourceFile, file_no: int, contract: Contract, ctx: ReadContext) -> _Opened:
     sheets = load_sheets(source.path, contract.csv_allowed, ctx.limits)
-    found = _sheets_with_header(sheets, contract)
+    found = sheets_with_header(sheets, contract)
     raw_meta: dict[str, tuple[object, int | None, str]] = {}
     for sheet, (header_row, _) in found:
         for name, (value, row_no) in read_metadata(sheet, header_row, contract).items():
@@ -266,10 +161,9 @@ def _metadata(opened: list[_Opened], contract: Contract, ctx: ReadContext
             if pd.notna(reason):
                 if o.file_no not in rejected:
                     _, row_no, sheet = o.raw_meta[f.name]
-                    shown = _preview(cell, f)
+                    shown = preview(cell, f)
                     rejected[o.file_no] = FileRejected(f"“{f.header}”的值“{shown}”有误：{reason}",
                                                        sheet, row_no, f.header, shown)
-                meta[o.file_no][f.name] = None
             else:
                 # Kept even for a file refused for another value: the reminder list still
                 # knows whose return, for which month, was refused.
@@ -310,7 +204,7 @@ def _normalise(pieces: list[_Piece], meta: dict[int, dict], contract: Contract, 
         "sheet": body.loc[bad, "_sheet"],
         "row_number": body.loc[bad, "_row"].astype("int64"),
         "column_name": [fields[n].header for n in first_field[bad]],
-        "value_preview": [_preview(body.at[i, n], fields[n]) for i, n in first_field[bad].items()],
+        "value_preview": [preview(body.at[i, n], fields[n]) for i, n in first_field[bad].items()],
         "reason": first_reason[bad],
     })
     good = out[~bad].copy()
@@ -450,21 +344,3 @@ def read_file(path: Path, contract: Contract, ctx: ReadContext, display_name: st
     if verdict.rejection is not None:
         result.rows, result.rejects = empty_rows(contract), verdict.rejection
     return result
-
-
-def file_rejection(source: str, division: str, display_name: str, exc: Exception) -> pd.DataFrame:
-    """The one quarantine record of a file rejected whole (pointing at the cell to blame)."""
-    return pd.DataFrame([{
-        "source": source, "division": division, "file": display_name,
-        "sheet": getattr(exc, "sheet", None), "row_number": getattr(exc, "row", None),
-        "column_name": getattr(exc, "column", None), "value_preview": getattr(exc, "value", None),
-        "reason": f"整个文件未导入：{exc}",
-    }])[QUARANTINE_COLUMNS]
-
-
-def staging_columns(contract: Contract) -> list[tuple[str, str]]:
-    """(name, DuckDB type) of a source's staging table, in a fixed order."""
-    cols = [(f.name, KIND_TYPES[f.kind]) for f in contract.stored_fields()]
-    if contract.source == "requests":
-        cols.append(("applicant_key", "VARCHAR"))
-    return cols

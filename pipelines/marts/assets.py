@@ -65,6 +65,8 @@ MARTS = [
     Mart("return_periods", "责任单位 × 已到期的报送月份：截止日、首次报送日期，按时、迟报或未报送",
          ["return_submissions", "plan_catalogue"]),
     Mart("return_rows", "进展报送表的每一行（含被重报替代的历史行）", ["stg_returns"]),
+    Mart("return_files", "每个进展报送文件一行：报送单位、期间、是否被整表退回及原因、收到时间",
+         ["stg_returns"]),
     Mart("task_status", "任务 × 责任单位：最近一次报送的进展、完成日期、佐证与状态判定",
          ["stg_returns", "plan_catalogue", "reference_rules"]),
     Mart("disclosure_channels", "主动公开信息 × 公开渠道", ["stg_disclosures"]),
