@@ -20,6 +20,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from pipelines.locks import file_lock
 from pipelines.resources import MartsDatabase
 from pipelines.settings import PROJECT_ROOT
 
@@ -131,7 +132,16 @@ class GxRunner:
         return self._context
 
     def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> SuiteResult:
-        """Run suite ``name`` on ``frame`` and record the result for Data Docs."""
+        """Run suite ``name`` on ``frame`` and record the result for Data Docs.
+
+        Counties building side by side share one GX project and one Data Docs site: a lock
+        keeps two processes from writing its files at once (a validation takes a fraction of
+        a second, so the wait is short).
+        """
+        with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
+            return self._validate(name, frame, parameters)
+
+    def _validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> SuiteResult:
         gx = _gx()
         from great_expectations.core.expectation_suite import ExpectationSuite
 

@@ -42,8 +42,10 @@ def add_county(data_dir: Path, code: str, name: str, requests: int = 3, year: in
 
 
 def write_requests(path: Path, code: str, n: int, year: int = 2018) -> Path:
-    """A request ledger of ``n`` answered requests received in ``year``."""
-    rows = [[f"{code}-{year}-{i:03d}", f"{year}-03-{i + 1:02d}", "网络", "自然人", "县财政局", "同意公开",
+    """A request ledger of ``n`` answered requests received in ``year`` (the outcome worded as
+    the template of that year words it)."""
+    outcome = "同意公开" if year <= 2018 else "予以公开"
+    rows = [[f"{code}-{year}-{i:03d}", f"{year}-03-{i + 1:02d}", "网络", "自然人", "县财政局", outcome,
              f"{year}-03-{i + 5:02d}", f"申请人{i}", "", "", "", "", "否", "0"] for i in range(n)]
     return write_csv(path, [REQUEST_HEADER, *rows])
 
