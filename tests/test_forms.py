@@ -167,7 +167,7 @@ def filled(demo, demo_marts, forms, tmp_path_factory):
     _, result = forms
     data_dir = tmp_path_factory.mktemp("filled")
     july = {r[0] for r in demo_marts.execute(
-        "SELECT file FROM staging.returns_files WHERE period = ?", [PERIOD]).fetchall()}
+        "SELECT file FROM return_files WHERE period = ?", [PERIOD]).fetchall()}
     for f in manifest["files"]:
         if f["source"] == "returns" and f["file"] not in july:
             (data_dir / f["file"]).parent.mkdir(parents=True, exist_ok=True)
