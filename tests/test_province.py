@@ -219,7 +219,7 @@ query($id: String!) {
 }"""
 
 
-def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path):
+def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path, monkeypatch):
     """Launched through GraphQL as the UI does: a run per county, two at a time on two cores,
     never two of one county, and every county published."""
     source, _ = province
@@ -234,7 +234,8 @@ def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path):
     home.mkdir()
     # The instance learns the counties as the sensors would teach it on their first files.
     shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
         ensure_partitions(instance, codes)
     with dagster_dev(home, data_dir, "2018-12-31") as (url, _):
         launched = graphql(url, LAUNCH_BACKFILL, {"params": {
