@@ -1,12 +1,13 @@
 """The marts' sanity suites (``expectations/<mart>.json``) as blocking Dagster asset checks.
 
-One check per suite, on the mart the suite names (``pipelines.gx.suite_check``). Each
-check's metadata lists the failed expectations in Chinese, with counts and examples.
+One check per suite, on the mart the suite names, all run in one step
+(``pipelines.gx.suite_checks``). Each check's metadata lists the failed expectations in
+Chinese, with counts and examples.
 """
 
 import pandas as pd
 
-from pipelines.gx import suite_check, suites_for
+from pipelines.gx import suite_checks, suites_for
 from pipelines.ingest.contracts import CATEGORIES
 from pipelines.marts.assets import MART_NAMES
 
@@ -29,4 +30,4 @@ def suite_parameters(con) -> dict:
     }
 
 
-CHECKS = [suite_check(name, suite_parameters) for name in suites_for(set(MART_NAMES))]
+CHECKS = [suite_checks(suites_for(set(MART_NAMES)), suite_parameters, "marts_suites")]
