@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--template", help="模板（2008、2019、2021；省略则为当年适用的模板）")
     p.add_argument("--unit", help="单位名称或别名（省略则为全区划合计）")
     p.add_argument("--limit", type=int, default=50, help="每类来源最多列出的记录数，0 为全部")
+    p.add_argument("--since", help="与某次发布相比：日期 YYYY-MM-DD（当日或以前的最后一次发布）"
+                                   "或构建号（可只写开头几位）；列出原值、现值和增减的来源记录")
     p.set_defaults(func=explain)
     p = sub.add_parser("diff-marts", help="逐表比较两个数据集市（ORDER BY ALL），不同则退出码为 1")
     p.add_argument("rest", nargs=argparse.REMAINDER)

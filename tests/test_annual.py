@@ -198,6 +198,8 @@ FACTS_2018 = [
     [2018, OFFICE, "专项经费万元", 12.5], [2018, OFFICE, "规范性文件制发件数", 4],
     [2018, FIN, "专职人员数", 1], [2018, FIN, "兼职人员数", 2], [2018, FIN, "查阅点数", 1],
     [2018, TOWN, "兼职人员数", 3], [2018, TOWN, "专门机构数", 1], [2018, TOWN, "查阅点数", 2],
+    # Explicit division totals (the division's name, or 全县): they replace the units' sum.
+    [2018, "中宁县", "查阅点数", 4], [2018, "全县", "专项经费万元", 15],
     [2017, OFFICE, "专门机构数", 4],
 ]
 
@@ -253,12 +255,12 @@ EXPECTED_2018_DIVISION = {
     "6": 1,
     "7": 0.01005,  # R14 50 + R15 30.5 + R19 20 = 100.5 元
     "8": H,
-    "8.1": 5,  # the office's figure, not 5 + 1
-    "8.2": 3,  # the office gave none: 县财政局 1 + 宁安镇 2
-    "8.3": 13,  # the office's 3 + 10
-    "8.3.1": 3,
-    "8.3.2": 10,
-    "8.4": 12.5,
+    "8.1": 6,  # the sum over units: 县政府办公室 5 + 宁安镇 1
+    "8.2": 4,  # the division's total row (中宁县 4) replaces 县财政局 1 + 宁安镇 2
+    "8.3": 19,  # 8.3.1 + 8.3.2
+    "8.3.1": 4,  # 县政府办公室 3 + 县财政局 1
+    "8.3.2": 15,  # 县政府办公室 10 + 县财政局 2 + 宁安镇 3
+    "8.4": 15,  # the 全县 row replaces 县政府办公室 12.5
     "9": H,
     "9.1": 1,
     "9.2": 2,
@@ -345,6 +347,7 @@ def test_every_year_in_the_data_gets_the_template_in_force(built_2018):
     units = {u for (u,) in con.execute(
         "SELECT DISTINCT unit FROM annual_report WHERE year = 2018").fetchall()}
     assert None in units and {FIN, OFFICE, TOWN, POLICE} <= units and len(units) == 42  # 41 units + 全县
+    assert "中宁县" not in units  # a division total belongs to the division's table only
 
 
 def test_identities_pass_and_nothing_leaks(built_2018):

@@ -3,6 +3,7 @@ identical re-runs, and no personal information anywhere in the database."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import build, frame, marts
 
 from pipelines.demo import DEMO_AS_OF
@@ -51,7 +52,8 @@ def test_every_contract_table_and_column(demo):
     for (table, column), kind in TYPES.items():
         assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = ? "
                            "AND column_name = ?", [table, column]).fetchone()[0] == kind
-    assert con.execute("SELECT count(*) FROM plan_tasks").fetchone()[0] == 37
+    assert con.execute("SELECT year, count(*) FROM plan_tasks GROUP BY 1 ORDER BY 1").fetchall() == [
+        (2018, 37), (2019, 37)]
     con.close()
 
 
@@ -81,26 +83,31 @@ def test_every_raw_row_is_accounted_for(demo):
     assert len(log) == sum(t["files"] for t in manifest["totals"].values())
 
 
-def test_planted_clock_and_task_findings(demo):
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_planted_clock_and_task_findings(demo, year):
     data_dir, manifest, *_ = demo
-    shortfalls = manifest["planted_shortfalls"]
+    section = manifest["by_year"][str(year)]
+    shortfalls = section["planted_shortfalls"]
     con = marts(data_dir)
-    states = dict(con.execute("SELECT request_id, state FROM requests").fetchall())
-    assert states == manifest["expected"]["requests"]["states_at_as_of"]
+    states = dict(con.execute("SELECT request_id, state FROM requests WHERE year(received_on) = ?",
+                              [year]).fetchall())
+    assert states == section["expected"]["requests"]["states_at_as_of"]
     overdue = {tuple(r) for r in con.execute(
-        "SELECT task_code, unit FROM task_status WHERE state = 'overdue'").fetchall()}
+        "SELECT task_code, unit FROM task_status WHERE state = 'overdue' AND year = ?", [year]).fetchall()}
     assert overdue == {(t["task"], t["unit"]) for t in shortfalls["overdue_tasks"]}
     late = {tuple(r) for r in con.execute(
-        "SELECT task_code, unit FROM task_status WHERE state = 'done_late'").fetchall()}
+        "SELECT task_code, unit FROM task_status WHERE state = 'done_late' AND year = ?", [year]).fetchall()}
     assert late == {(t["task"], t["unit"]) for t in shortfalls["tasks_done_late"]}
     late_returns = con.execute("SELECT unit, period FROM return_submissions "
-                               "WHERE NOT on_time AND NOT superseded").fetchall()
-    assert late_returns == [(r["unit"], r["period"]) for r in manifest["late_returns"]]
+                               "WHERE NOT on_time AND NOT superseded AND left(period, 4) = ?",
+                               [str(year)]).fetchall()
+    assert late_returns == [(r["unit"], r["period"]) for r in section["late_returns"]]
     late_audit = {r[0] for r in con.execute(
-        "SELECT index_no FROM disclosures WHERE category = '审计信息' AND NOT timely").fetchall()}
+        "SELECT index_no FROM disclosures WHERE category = '审计信息' AND NOT timely "
+        "AND year(published_on) = ?", [year]).fetchall()}
     assert late_audit == set(shortfalls["late_audit_disclosures"])
-    assert con.execute("SELECT count(*) FROM disclosures").fetchone()[0] == \
-        manifest["expected"]["disclosures"]["items"]
+    assert con.execute("SELECT count(*) FROM disclosures WHERE index_no LIKE ?",
+                       [f"%/{year}-%"]).fetchone()[0] == section["expected"]["disclosures"]["items"]
     con.close()
 
 

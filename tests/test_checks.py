@@ -15,8 +15,8 @@ from pipelines.marts.checks import suite_parameters
 from pipelines.plan.assets import METRICS, SQL, build_plan_metrics
 from pipelines.reference.store import SHIPPED_REFERENCE
 
-# What the demo generator planted (demo-manifest.json "planted_shortfalls"): the targets the
-# county misses. Every other target is met.
+# What the demo generator planted (demo-manifest.json "by_year" → "planted_shortfalls"): the
+# targets the county misses in 2018. Every other target is met.
 PLANTED_MISSES = {
     "1.1.4/open_meetings_min",
     "2.1.3/publish_within",
@@ -31,6 +31,8 @@ PLANTED_MISSES = {
     "returns_on_time",
     "tasks_done_by_deadline",
 }
+# 2019 does better: six open meetings, both inspections in time.
+PLANTED_MISSES_2019 = PLANTED_MISSES - {"1.1.4/open_meetings_min", "5.3.1/inspection_by"}
 
 
 def test_demo_passes_every_sanity_suite_and_writes_offline_data_docs(demo):
@@ -55,13 +57,18 @@ def test_demo_passes_every_sanity_suite_and_writes_offline_data_docs(demo):
 def test_plan_metrics_report_exactly_the_planted_shortfalls(demo):
     data_dir, manifest, _, result = demo
     con = marts(data_dir)
-    rows = {
-        r[0]: r[1:]
-        for r in con.execute("SELECT metric_code, passed, shortfalls FROM plan_metrics").fetchall()
-    }
+    by_year = {}
+    for year, code, passed, short in con.execute(
+            "SELECT year, metric_code, passed, shortfalls FROM plan_metrics").fetchall():
+        by_year.setdefault(year, {})[code] = (passed, short)
     con.close()
+    rows = by_year[2018]
     assert {code for code, (passed, _) in rows.items() if not passed} == PLANTED_MISSES
-    shortfalls = manifest["planted_shortfalls"]
+    assert {code for code, (passed, _) in by_year[2019].items() if not passed} == PLANTED_MISSES_2019
+    short19 = manifest["by_year"]["2019"]["planted_shortfalls"]
+    assert by_year[2019]["3.2/head_interpretation_min"][1] == short19["head_interpretation_missing"]["units"]
+    assert by_year[2019]["7.1/head_study_min"][1] == short19["no_research_deployment"]["units"]
+    shortfalls = manifest["by_year"]["2018"]["planted_shortfalls"]
     assert rows["3.2/head_interpretation_min"][1] == sorted(
         shortfalls["head_interpretation_missing"]["units"]
     )
@@ -85,7 +92,8 @@ def test_plan_metrics_report_exactly_the_planted_shortfalls(demo):
     for metric in METRICS:
         check = checks[f"plan_{metric}"]
         assert check.severity.value == "WARN"
-        assert check.passed == all(p for code, (p, _) in rows.items() if code.endswith(metric))
+        assert check.passed == all(p for year in by_year.values() for code, (p, _) in year.items()
+                                   if code.endswith(metric))
     assert not checks["plan_open_meetings_min"].passed
     findings = checks["plan_head_interpretation_min"].metadata["findings"].value
     assert findings["640521 2018 3.2/head_interpretation_min"]["未达标"] == ["县档案局", "县水务局"]
@@ -150,7 +158,8 @@ def test_each_expectation_catches_its_bad_fixture(suite, index, suite_frames, tm
 def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_path):
     data_dir, *_ = demo
     db = tmp_path / "bad.duckdb"
-    shutil.copy(data_dir / "marts" / "gongkai.duckdb", db)
+    # the division's own database holds tables (gongkai.duckdb only views over them)
+    shutil.copy(data_dir / "marts" / "divisions" / "640521.duckdb", db)
     con = duckdb.connect(str(db))
     try:
         # a late return called on time, and a month filed under the wrong plan year
@@ -212,7 +221,9 @@ def _metrics_on(db_path, edits: list[str]) -> dict[str, tuple]:
     build_plan_metrics(con, METRICS)
     rows = {
         r[0]: (r[1], r[2])
-        for r in con.execute("SELECT metric_code, passed, shortfalls FROM plan_metrics").fetchall()
+        # the fixtures are 2018's (the demo's second year has its own plan and metrics)
+        for r in con.execute("SELECT metric_code, passed, shortfalls FROM plan_metrics "
+                             "WHERE year = 2018").fetchall()
     }
     con.close()
     return rows
@@ -309,7 +320,7 @@ def test_metric_on_good_and_bad_fixture(code, demo, tmp_path):
     fix, breaks = FIXES[code]
     baseline = code not in PLANTED_MISSES
     good, bad = tmp_path / "good.duckdb", tmp_path / "bad.duckdb"
-    shutil.copy(data_dir / "marts" / "gongkai.duckdb", good)
+    shutil.copy(data_dir / "marts" / "divisions" / "640521.duckdb", good)
     shutil.copy(good, bad)
     passed, shortfalls = _metrics_on(good, fix)[code]
     assert passed and shortfalls == [], shortfalls

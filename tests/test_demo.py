@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.demo import DEMO_AS_OF, generate
+from pipelines.demo import DEMO_AS_OF, YEARS, generate
 from pipelines.reference.names import normalize_text
 from pipelines.reference.units import load_registry
 
@@ -52,7 +52,8 @@ def column_index(cell: str) -> int:
 
 
 def test_as_of_constant():
-    assert DEMO_AS_OF.isoformat() == "2019-01-10"
+    assert DEMO_AS_OF.isoformat() == "2020-01-10"
+    assert YEARS == (2018, 2019)
 
 
 def test_same_seed_gives_same_files(runs):
@@ -153,10 +154,12 @@ def test_manifest_counts_match_the_files(runs):
         assert t["expected_loaded_rows"] == (t["data_rows"] - t["bad_rows"] - t["superseded_rows"]
                                              - t["rejected_file_rows"])
     disclosures = manifest["totals"]["disclosures"]
-    assert 2500 <= disclosures["data_rows"] <= 4000
-    assert 90 <= disclosures["superseded_rows"] <= 130
-    assert manifest["totals"]["requests"]["expected_loaded_rows"] == (
-        manifest["expected"]["requests"]["received_2018"])
+    assert 5000 <= disclosures["data_rows"] <= 8000  # two years of CMS exports
+    assert 180 <= disclosures["superseded_rows"] <= 260  # each year's second export repeats ~100 rows
+    # Every request once: a year's re-exports and the 2018 requests the 2019 ledger carries over
+    # are superseded by the latest file that lists them.
+    received = [s["expected"]["requests"]["received"] for s in manifest["by_year"].values()]
+    assert manifest["totals"]["requests"]["expected_loaded_rows"] == sum(received) == 60 + 72
 
 
 def test_no_personal_information_in_the_manifest(runs):
@@ -168,7 +171,7 @@ def test_no_personal_information_in_the_manifest(runs):
     assert all(re.fullmatch(r"1\d{10}", v) for v in pii["联系电话"])
     text = (data_dir / "demo-manifest.json").read_text(encoding="utf-8")
     assert not [v for v in values if v in text]
-    assert manifest["expected"]["requests"]["pii_values"] == {k: len(v) for k, v in pii.items()}
+    assert manifest["pii_values"] == {k: len(v) for k, v in pii.items()}
     ledger = next(data_dir / e["file"] for e in manifest["files"]
                   if e["source"] == "requests" and e["encoding"] == "utf-8-sig")
     assert pii["证件号码"][0] in ledger.read_text(encoding="utf-8-sig")
@@ -198,23 +201,26 @@ def test_returns_cover_every_unit_and_month_as_planted(runs):
             seen[(canonical, period)] = seen.get((canonical, period), 0) + 1
     units = {u for u, _ in seen}
     assert len(units) == 41
-    missing = manifest["missing_returns"][0]
-    resub = next(s for s in manifest["supersessions"] if s["kind"] == "resubmitted_return")
-    for unit in units:
-        for month in range(6, 13):
-            key = (unit, f"2018-{month:02d}")
-            expected = 1
-            if key == (missing["unit"], missing["period"]):
-                expected = 0
-            elif key == (resub["unit"], resub["period"]):
-                expected = 2
-            assert seen.get(key, 0) == expected, key
+    # 2018: June to December (the plan was issued in June); 2019: April to December
+    for year, months in ((2018, range(6, 13)), (2019, range(4, 13))):
+        missing = manifest["by_year"][str(year)]["missing_returns"][0]
+        resub = next(s for s in manifest["supersessions"]
+                     if s["kind"] == "resubmitted_return" and s["period"].startswith(str(year)))
+        for unit in units:
+            for month in months:
+                key = (unit, f"{year}-{month:02d}")
+                expected = 1
+                if key == (missing["unit"], missing["period"]):
+                    expected = 0
+                elif key == (resub["unit"], resub["period"]):
+                    expected = 2
+                assert seen.get(key, 0) == expected, key
 
 
 @pytest.mark.parametrize("run", ["a", "c"])
 def test_planted_shortfalls_are_listed(runs, run):
     _, manifest = runs[run]
-    short = manifest["planted_shortfalls"]
+    short = manifest["by_year"]["2018"]["planted_shortfalls"]
     assert short["open_meetings"]["actual"] == 4 < short["open_meetings"]["target"]
     assert len(short["head_interpretation_missing"]["units"]) == 2
     assert len(short["not_trained_by_2018-06-30"]["units"]) == 3
@@ -223,16 +229,32 @@ def test_planted_shortfalls_are_listed(runs, run):
     assert len(short["showcase_projects_missing"]["units"]) == 2
     assert len(short["late_audit_disclosures"]) == 2
     assert len(short["late_service_disclosures"]) == 2
-    assert 2 <= len(short["late_requests"]) <= 4
-    assert len(short["open_overdue_requests"]) == 1
+    # judged at 2020-01-10: the 2018 requests still open in January 2019 were answered then,
+    # the overdue one late, one of the others late too
+    assert 4 <= len(short["late_requests"]) <= 6
+    assert short["open_overdue_requests"] == []
     assert len(short["overdue_tasks"]) >= 4
     assert len(short["late_returns"]) == len(short["missing_returns"]) == 1
-    states = manifest["expected"]["requests"]["states_at_as_of"]
-    assert sorted(states.values()).count("open") == 2
-    cases = {c["received_on"]: c for c in manifest["expected"]["requests"]["planted_cases"]}
+    expected = manifest["by_year"]["2018"]["expected"]
+    assert "open" not in expected["requests"]["states_at_as_of"].values()
+    cases = {c["received_on"]: c for c in expected["requests"]["planted_cases"]}
     assert cases["2018-09-28"]["due_on"] == "2018-10-24"
     assert cases["2018-02-09"]["due_on"] == "2018-03-07"
-    assert manifest["expected"]["disclosures"]["gazette_first_published_on"] >= "2018-11-15"
+    assert expected["disclosures"]["gazette_first_published_on"] >= "2018-11-15"
+    # 2019: fewer shortfalls, the rule switch, requests still open when the demo ends
+    short19 = manifest["by_year"]["2019"]["planted_shortfalls"]
+    assert short19["open_meetings"]["actual"] == short19["open_meetings"]["target"] == 6
+    assert len(short19["head_interpretation_missing"]["units"]) == 1
+    assert len(short19["not_trained_by_2019-05-31"]["units"]) == 1
+    assert not short19["service_inspection"]["late"]
+    assert len(short19["open_overdue_requests"]) == 1
+    expected19 = manifest["by_year"]["2019"]["expected"]
+    states19 = list(expected19["requests"]["states_at_as_of"].values())
+    assert states19.count("open") == 3  # two still in hand, one whose reply is dated after the as-of
+    cases19 = {c["received_on"]: c for c in expected19["requests"]["planted_cases"]}
+    assert cases19["2019-05-14"]["rule"] == "2008" and cases19["2019-05-15"]["rule"] == "2019"
+    assert cases19["2019-05-15"]["state"] == "answered_on_time"
+    assert expected19["disclosures"]["normative_items"] == expected19["disclosures"]["normative_by_category"]
 
 
 def test_generate_touches_only_its_own_drop_zone(tmp_path):

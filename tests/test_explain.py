@@ -44,6 +44,7 @@ def explain(built, monkeypatch, capsys):
 def test_a_request_row_lists_its_requests(explain):
     code, out, _ = explain("--year", "2018", "--template", "2008", "--row", "3.3.4.c")
     assert code == 0
+    assert "数据截至 2019-01-10" in out  # the build's as-of, from build_info
     assert "涉及个人隐私" in out and "全县" in out and "数值：1 件（来源记录 1 条）" in out
     assert "申请编号 R05　受理单位 县公安局　收到 2018-04-02　答复 2018-04-04" in out
     assert "R06" not in out
@@ -73,7 +74,12 @@ def test_disclosures_activities_appeals_and_facts(explain):
     code, out, _ = explain("--year", "2018", "--row", "4.3")
     assert code == 0 and "案件编号 复议3" in out and "案件编号 复议4" in out
     code, out, _ = explain("--year", "2018", "--row", "8.2")
-    assert code == 0 and "县财政局　查阅点数　填报值 1" in out and "宁安镇　查阅点数　填报值 2" in out
+    assert code == 0 and "中宁县（全区划合计行）　查阅点数　填报值 4" in out
+    assert "未计入的单位填报 2 行：县财政局 查阅点数 1、宁安镇 查阅点数 2" in out
+    code, out, _ = explain("--year", "2018", "--row", "8.3.2")
+    assert code == 0 and "合计方式：各单位填报之和（3 个单位）" in out and "数值：15 人" in out
+    code, out, _ = explain("--year", "2018", "--row", "8.2", "--unit", "宁安镇")
+    assert code == 0 and "宁安镇　查阅点数　填报值 2" in out and "合计方式" not in out
 
 
 def test_a_header_row_and_a_sum(explain):

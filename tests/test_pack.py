@@ -201,7 +201,8 @@ def warnings_of(result, instance) -> list[str]:
 
 def test_one_folder_per_division_and_year(materialized, pack_dir):
     years = sorted(p.name for p in (pack_dir / "marts" / "reports" / DIVISION).iterdir())
-    assert years == ["2016", "2017", "2018"]  # no temp or old folders left beside them
+    # the handmade tables' years and the demo plans' (2018, 2019); no temp or old folders beside them
+    assert years == ["2016", "2017", "2018", "2019"]
     for y in years:
         folder = year_dir(pack_dir, int(y))
         assert {p.name for p in folder.iterdir()} >= {"annual-report.xlsx", "annual-report.docx",
@@ -326,7 +327,7 @@ def test_report_html_is_self_contained(materialized, pack_dir):
                   "工作任务完成情况", "方案量化指标达标情况", "进展情况按月报送情况", "主要指标年度对比"):
         assert f'aria-label="{title}' in html, title
         assert json.dumps(title)[1:-1] in html, title  # in the figure itself, as plotly escapes it
-    assert "比上年增加142条" in html  # the key figures with their change
+    assert "上年2000条，同比增加142条（增长7.1%）" in html  # the key figures with their 同比
 
 
 def test_year_axis_is_categorical(materialized, pack_dir):
@@ -376,7 +377,7 @@ def test_without_a_browser_the_pack_still_comes_with_a_warning(pack_dir, tmp_pat
     import datetime as dt
 
     results = write_packs(Settings(data_dir, dt.date(2019, 1, 10)), Log())
-    assert {r.year for r in results} == {2016, 2017, 2018}
+    assert {r.year for r in results} == {2016, 2017, 2018, 2019}
     assert all(r.pngs == 0 for r in results)
     assert len(warnings) == 1 and "未生成 PNG 图表" in warnings[0] and "install-system-deps.sh" in warnings[0]
     folder = year_dir(data_dir)

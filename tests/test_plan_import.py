@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def test_plan_header(catalogue):
     assert catalogue["year"] == 2018
     assert catalogue["title"] == "中宁县2018年政务公开工作“整体提升年”活动方案"
     assert catalogue["source_text"] == "plan-2018.txt"
+    assert catalogue["issued_on"] == "2018-06-08"  # 发表日期 of the text: deadlines before it move
     assert catalogue["reporting"] == {
         "due_day": 5,
         "first_period": "2018-06",
@@ -371,7 +373,7 @@ def test_title_year_must_match(text, registry):
 
 def test_committed_catalogue_agrees_with_a_fresh_import(catalogue):
     committed = json.loads(PLAN_JSON.read_text(encoding="utf-8"))
-    for key in ("division", "year", "title", "source_text", "reporting"):
+    for key in ("division", "year", "title", "source_text", "issued_on", "reporting"):
         assert committed[key] == catalogue[key], key
     assert [t["metric"] for t in committed["plan_targets"]] == [
         t["metric"] for t in catalogue["plan_targets"]
@@ -386,9 +388,26 @@ def test_committed_catalogue_agrees_with_a_fresh_import(catalogue):
 
 def test_committed_catalogue_loads(registry):
     plans = load_plans(DIVISION_DIR, registry)
-    assert [p.year for p in plans] == [2018]
-    assert len(plans[0].tasks) == 37
+    assert [p.year for p in plans] == [2018, 2019]
+    assert [len(p.tasks) for p in plans] == [37, 37]
+    assert [p.issued_on for p in plans] == [dt.date(2018, 6, 8), dt.date(2019, 4, 12)]
     assert plans[0].reporting_due_day == 5
+
+
+def test_the_2019_catalogue_agrees_with_a_fresh_import_of_its_text(registry):
+    text = (DIVISION_DIR / "plan-2019.txt").read_text(encoding="utf-8")
+    fresh = import_plan(text, division="640521", year=2019, registry=registry, source_text="plan-2019.txt")
+    committed = json.loads((DIVISION_DIR / "plan-2019.json").read_text(encoding="utf-8"))
+    for key in ("division", "year", "title", "source_text", "issued_on", "reporting", "plan_targets"):
+        assert committed[key] == fresh[key], key
+    for mine, new in zip(committed["tasks"], fresh["tasks"], strict=True):
+        for key in STRUCTURAL_FIELDS:
+            assert mine[key] == new[key], (new["code"], key)
+    tasks = {t["code"]: t for t in fresh["tasks"]}
+    assert fresh["reporting"]["first_period"] == "2019-04"
+    assert tasks["1.4"]["event"] == "两会闭幕" and tasks["1.4"]["event_offset_days"] == 5
+    assert [t["params"]["min_count"] for t in tasks["1.1.4"]["targets"]] == [6]
+    assert not [t for t in tasks["6.4"]["targets"] if t["metric"] == "founded_by"]  # the gazette exists
 
 
 # --- command line -----------------------------------------------------------------------------

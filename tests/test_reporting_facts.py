@@ -69,7 +69,7 @@ def test_identities_name_the_whole_division_from_the_marts(demo, tmp_path):
     ref_divisions, not from a reference file or the environment."""
     data_dir, *_ = demo
     db = tmp_path / "marts.duckdb"
-    shutil.copyfile(data_dir / "marts" / "gongkai.duckdb", db)
+    shutil.copyfile(data_dir / "marts" / "divisions" / f"{DIVISION}.duckdb", db)  # tables, not views
     edit = duckdb.connect(str(db))
     try:
         edit.execute("""CREATE OR REPLACE TABLE annual_report AS
@@ -90,7 +90,8 @@ def test_plan_tasks_carry_the_section_title_and_heading(con):
     expected = {(t["code"], t["section_title"]) for t in catalogue["tasks"]}
     rows = con.execute("SELECT task_code, section_title FROM plan_tasks WHERE year = 2018").fetchall()
     assert set(rows) == expected
-    sections = con.execute("SELECT DISTINCT section, section_label FROM plan_tasks ORDER BY 1").fetchall()
+    sections = con.execute("SELECT DISTINCT section, section_label FROM plan_tasks WHERE year = 2018 "
+                           "ORDER BY 1").fetchall()
     assert len(sections) == 7
     assert sections[0] == ("1", "一、围绕建设法治政府,深入推进“五公开”")
     assert sections[6] == ("7", "七、推进政务公开制度规范化,夯实工作基础")
@@ -103,38 +104,42 @@ def test_report_years_lists_plan_and_annual_years_with_their_template(con):
     assert con.execute("SELECT * FROM report_years").fetchall() == [
         (DIVISION, 2018, "2008", "政府信息公开情况统计表（国办发〔2014〕32号时期模板）", True, True),
         (DIVISION, 2019, "2019", "政府信息公开工作年度报告格式（2019）（国办公开办函〔2019〕60号）",
-         False, True),
+         True, True),
     ]
     # the pack and the notebooks take their years from it
     assert pack_targets(con) == [(DIVISION, 2018), (DIVISION, 2019)]
     assert periods(con) == [(DIVISION, 2018), (DIVISION, 2019)]
-    assert periods(con, plans_only=True) == [(DIVISION, 2018)]
+    assert periods(con, plans_only=True) == [(DIVISION, 2018), (DIVISION, 2019)]
     assert [r.template for r in report_years(con, DIVISION)] == ["2008", "2019"]
 
 
 # --- monthly returns ------------------------------------------------------------------------
 
 def test_return_periods_judge_every_unit_and_month_due(con):
-    counts = dict(con.execute("SELECT result, count(*) FROM return_periods GROUP BY ALL").fetchall())
+    counts = dict(con.execute("SELECT result, count(*) FROM return_periods WHERE year = 2018 "
+                              "GROUP BY ALL").fetchall())
     units = con.execute("SELECT count(DISTINCT unit) FROM plan_task_units").fetchone()[0]
-    # 2018-06 … 2018-12 are due by 2019-01-05, before the demo's as-of date 2019-01-10
+    # 2018-06 … 2018-12 are due by 2019-01-05, 2019-04 … 2019-12 by 2020-01-05: all before the
+    # demo's as-of date 2020-01-10
     assert units == 41 and counts == {"on_time": 285, "late": 1, "missing": 1}
     assert con.execute("SELECT unit, period, due_on, submitted_on, result FROM return_periods "
-                       "WHERE result <> 'on_time' ORDER BY period").fetchall() == [
+                       "WHERE result <> 'on_time' AND year = 2018 ORDER BY period").fetchall() == [
         ("大战场镇", "2018-08", dt.date(2018, 9, 5), None, "missing"),
         ("县民政局", "2018-09", dt.date(2018, 10, 5), dt.date(2018, 10, 15), "late"),
     ]
-    assert con.execute("SELECT min(period), max(period), count(DISTINCT period) FROM return_periods"
-                       ).fetchone() == ("2018-06", "2018-12", 7)
+    assert con.execute("SELECT year, min(period), max(period), count(DISTINCT period) FROM return_periods "
+                       "GROUP BY 1 ORDER BY 1").fetchall() == [(2018, "2018-06", "2018-12", 7),
+                                                              (2019, "2019-04", "2019-12", 9)]
 
 
 def test_the_plan_metric_and_the_pack_read_the_same_returns(demo, con):
     data_dir, *_ = demo
-    shortfalls = con.execute("SELECT shortfalls FROM plan_metrics WHERE metric = 'returns_on_time'"
-                             ).fetchone()[0]
+    shortfalls = con.execute("SELECT shortfalls FROM plan_metrics WHERE metric = 'returns_on_time' "
+                             "AND year = 2018").fetchone()[0]
     assert shortfalls == ["大战场镇 2018-08 未报送", "县民政局 2018-09 迟报（2018-10-15，截止 2018-10-05）"]
     pack = load_pack(con, Settings(data_dir=data_dir, as_of=DEMO_AS_OF), DIVISION, YEAR)
-    mart = con.execute("SELECT unit, period, result FROM return_periods ORDER BY period, unit").df()
+    mart = con.execute("SELECT unit, period, result FROM return_periods WHERE year = 2018 "
+                       "ORDER BY period, unit").df()
     pd.testing.assert_frame_equal(pack.returns[["unit", "period", "result"]], mart)
     assert pack.division_name == "中宁县" and pack.whole == "全县"
     assert pack.section_labels == progress.section_labels(con, DIVISION, YEAR)
@@ -152,7 +157,11 @@ def test_requests_carry_their_limits_in_working_days(con):
                list(DISTINCT limit_days)
         FROM requests""").fetchone()
     total, limit_ok, final_ok, extended, limits = rows
-    assert total == limit_ok == final_ok and extended == 1 and limits == [15]
+    # 2018 and up to 2019-05-14: 15 working days (2008 条例); from 2019-05-15: 20 (2019 条例)
+    assert total == limit_ok == final_ok and extended == 2 and sorted(limits) == [15, 20]
+    assert con.execute("SELECT max(received_on) FILTER (WHERE limit_days = 15), "
+                       "min(received_on) FILTER (WHERE limit_days = 20) FROM requests").fetchone() == (
+        dt.date(2019, 5, 14), dt.date(2019, 5, 15))
 
 
 # --- readers open no reference file ---------------------------------------------------------

@@ -17,6 +17,7 @@ The identities of each table are a blocking check (``identities.py``).
 import dagster as dg
 import duckdb
 
+from pipelines.annual import history
 from pipelines.annual.templates import SPEC_TYPES, load_templates, spec_frames
 from pipelines.db import SqlFolder, count_rows, write_frame
 from pipelines.partitions import DIVISIONS
@@ -60,13 +61,31 @@ def annual_report(context: dg.AssetExecutionContext, marts_db: MartsDatabase) ->
             "FROM staging.annual_years GROUP BY division ORDER BY division").fetchall()
         cells = count_rows(con, "annual_report")
         lineage = count_rows(con, "annual_report_sources")
+        totals = SQL.frame(con, "division_totals")
     for division, listed in years:
         context.log.info(f"{division} 年度统计表：{'、'.join(listed)}")
+    for line in division_total_lines(totals):
+        context.log.info(line)
     return dg.MaterializeResult(metadata={
         "cells": cells,
         "lineage_rows": lineage,
         "years": {d: list(y) for d, y in years},
+        "division_totals": len(totals),
     })
 
 
-ASSETS = [annual_report]
+def division_total_lines(totals) -> list[str]:
+    """What the log says of the facts a division reported as its own total
+    (``sql/division_totals``): per year the indicators, and each one whose units' rows it left out."""
+    lines = []
+    for (division, name, year), part in totals.groupby(["division", "name", "year"], sort=True):
+        indicators = "、".join(part["indicator"])
+        lines.append(f"{division} {year} 年年度填报指标：{indicators} 采用{name}全区划合计行，"
+                     "不再汇总各单位填报")
+        for r in part[part["unit_rows"] > 0].itertuples(index=False):
+            lines.append(f"{division} {year} 年“{r.indicator}”：采用全区划合计 {r.total:g}，"
+                         f"各单位另报的 {r.unit_rows} 行（合计 {r.unit_sum:g}）未计入")
+    return lines
+
+
+ASSETS = [annual_report, *history.ASSETS]

@@ -3,8 +3,9 @@
 ``python -m pipelines explain --division 640521 --year 2018 --row 3.3.4.c`` reads the published
 marts read-only (``GONGKAI_DATA_DIR``): the cell from ``annual_report``, its records from
 ``annual_report_sources`` joined to the marts for dates, units and titles (the queries are
-``sql/explain/*.sql``). The marts hold no personal information, and nothing here reads the raw
-files, so none can be printed.
+``sql/explain/*.sql``), the as-of date from ``build_info``. With ``--since <date|build>`` it
+compares the cell with that publication instead (``explain_since``). The marts hold no personal
+information, and nothing here reads the raw files, so none can be printed.
 """
 
 import argparse
@@ -14,18 +15,16 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from pipelines.annual.explain_records import SOURCE_LABELS, dicts, number, record_details, record_line
+from pipelines.annual.explain_since import format_since, since_explanation
+from pipelines.annual.since import UnknownPublication
 from pipelines.db import SqlFolder, table_exists
+from pipelines.marts.published import BuildInfo, NoBuildInfo, build_info
 from pipelines.settings import load_settings
 
 SQL = SqlFolder(__file__)
 EXIT_UNKNOWN_CELL = 2
 DEFAULT_LIMIT = 50
-
-# Per lineage source, ``sql/explain/<source>.sql`` fetches a record's printable details (no
-# personal information: the marts have none); ``_record_line`` prints one record.
-SOURCE_LABELS = {"requests": "依申请公开台账", "disclosures": "主动公开信息台账",
-                 "activities": "工作活动台账", "appeals": "行政复议、行政诉讼台账", "facts": "年度填报指标"}
-
 
 class UnknownCell(LookupError):
     """The requested cell (division, year, template, table, row, column or unit) does not exist."""
@@ -33,34 +32,20 @@ class UnknownCell(LookupError):
 
 @dataclass
 class CellExplanation:
-    """One cell, its value and the records behind it (``records``: per source, one dict each)."""
+    """One cell, its value and the records behind it (``records``: per source, one dict each);
+    ``build`` the published build (its as-of date); ``facts_left_out`` the units' own rows a
+    division total replaced."""
 
     cell: dict
     division_name: str | None
     records: dict[str, list[dict]]
-
-
-def _d(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _number(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
+    build: BuildInfo | None = None
+    facts_left_out: list[dict] | None = None
 
 
 def _choices(values: list[str], limit: int = 40) -> str:
     shown = "、".join(values[:limit])
     return shown + ("……" if len(values) > limit else "")
-
-
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _codes(cells: pd.DataFrame, column: str, order: list[str] | None = None) -> list[str]:
@@ -128,45 +113,43 @@ def explain_cell(con: duckdb.DuckDBPyConnection, division: str, year: int, row: 
     key = {"division": division, "year": year, "unit": unit}
     table, col = _locate(SQL.frame(con, "explain/cells", key), used, row, col, table)
     key |= {"table_code": table, "row_code": row, "col_code": col}
-    cell = _dicts(SQL.run(con, "explain/cell", key))[0]
+    cell = dicts(SQL.run(con, "explain/cell", key))[0]
     names = SQL.run(con, "explain/division_name", {"division": division}).fetchall()
     sources = SQL.frame(con, "explain/sources", key | {"template": used})
-    records = {}
-    con.register("_cell_sources", sources)
+    records = record_details(con, sources)
+    left_out = None
+    facts = records.get("facts", [])
+    totals = sorted({r["record_id"] for r in facts if r["division_total"]})
+    if unit is None and totals:
+        left_out = dicts(SQL.run(con, "explain/facts_left_out", {
+            "division": division, "year": year, "indicators": totals}))
     try:
-        for source in sources["source"].unique():
-            records[source] = _dicts(SQL.run(con, f"explain/{source}", sources="_cell_sources"))
-    finally:
-        con.unregister("_cell_sources")
-    return CellExplanation(cell, names[0][0] if names else None, records)
+        build = build_info(con, division)
+    except NoBuildInfo:
+        build = None
+    return CellExplanation(cell, names[0][0] if names else None, records, build, left_out)
 
 
-def _record_line(source: str, r: dict, summed: bool) -> str:
-    amount = f"　计入 {_number(r['amount'])}" if summed else ""
-    if source == "requests":
-        return (f"申请编号 {r['record_id']}　受理单位 {_d(r['unit'])}　收到 {_d(r['received_on'])}"
-                f"　答复 {_d(r['answered_on']) if r['answered_on'] is not None else '未答复'}"
-                f"　办理结果 {_d(r['outcome'])}　申请方式 {_d(r['channel'])}"
-                f"　申请人类型 {_d(r['applicant_type'])}" + amount)
-    if source == "disclosures":
-        return (f"索引号 {r['record_id']}　{_d(r['title'])}　发布机构 {_d(r['unit'])}"
-                f"　类别 {_d(r['category'])}　首次发布 {_d(r['published_on'])}　渠道 {_d(r['channels'])}"
-                + amount)
-    if source == "activities":
-        head = "　主要负责同志参加" if r["head_attended"] is True else ""
-        people = f"　人数 {_number(r['people'])}" if r["people"] is not None else ""
-        return (f"{_d(r['activity_date'])}　{_d(r['unit'])}　{_d(r['activity_type'])}　{_d(r['title'])}"
-                + head + people + amount)
-    if source == "appeals":
-        route = f"（{r['suit_route']}）" if isinstance(r["suit_route"], str) else ""
-        return (f"案件编号 {r['record_id']}　{_d(r['kind'])}{route}　被申请单位 {_d(r['unit'])}"
-                f"　收到 {_d(r['received_on'])}　结果 {_d(r['result'])}　结案 {_d(r['closed_on'])}" + amount)
-    return f"{_d(r['unit'])}　{r['record_id']}　填报值 {_number(r['value'])}" + amount
+def _facts_basis(exp: CellExplanation) -> str | None:
+    """How the division's facts cell was made: the units' sum, or a division total."""
+    facts = exp.records.get("facts")
+    if not facts or exp.cell["unit"] is not None:
+        return None
+    summed = [r for r in facts if not r["division_total"]]
+    units = f"各单位填报之和（{len({r['unit'] for r in summed})} 个单位）"
+    if exp.facts_left_out is None:
+        return f"合计方式：{units}。"
+    totals = "、".join(sorted({r["record_id"] for r in facts if r["division_total"]}))
+    text = f"合计方式：{totals} 采用全区划合计行（单位为区划本身），不再汇总各单位填报"
+    if exp.facts_left_out:
+        left = "、".join(f"{r['unit']} {r['indicator']} {number(r['value'])}"
+                        for r in exp.facts_left_out[:10])
+        text += f"；未计入的单位填报 {len(exp.facts_left_out)} 行：{left}"
+    return text + (f"；其余指标为{units}。" if summed else "。")
 
 
-def format_explanation(exp: CellExplanation, limit: int = DEFAULT_LIMIT) -> str:
-    """The explanation as Chinese text for the terminal (at most ``limit`` records per source;
-    0 = all)."""
+def header_lines(exp: CellExplanation) -> list[str]:
+    """The cell's heading: division, year, template, table and unit; the cell; the as-of date."""
     c = exp.cell
     division = f"{exp.division_name}（{c['division']}）" if exp.division_name else f"{c['division']} "
     column = (f"{c['col_group']}·" if isinstance(c["col_group"], str) else "") + c["col_label"]
@@ -175,6 +158,18 @@ def format_explanation(exp: CellExplanation, limit: int = DEFAULT_LIMIT) -> str:
         f"单元格：第 {c['row_code']} 行「{c['label']}」 · {column}"
         f"（表 {c['table_code']}，列 {c['col_code']}）",
     ]
+    if exp.build is not None:
+        built = f"{exp.build.built_at:%Y-%m-%d %H:%M} 构建" if exp.build.built_at else "构建"
+        build_id = (exp.build.build_id or "—")[:8]
+        lines.append(f"数据截至 {exp.build.as_of.isoformat()}（{built}，构建号 {build_id}）")
+    return lines
+
+
+def format_explanation(exp: CellExplanation, limit: int = DEFAULT_LIMIT) -> str:
+    """The explanation as Chinese text for the terminal (at most ``limit`` records per source;
+    0 = all)."""
+    c = exp.cell
+    lines = header_lines(exp)
     if c["kind"] == "header":
         lines.append("这是表头行，没有数值。")
         return "\n".join(lines)
@@ -183,16 +178,19 @@ def format_explanation(exp: CellExplanation, limit: int = DEFAULT_LIMIT) -> str:
         return "\n".join(lines)
     unit = c["measure_unit"] if isinstance(c["measure_unit"], str) else ""
     total = sum(len(rows) for rows in exp.records.values())
-    lines.append(f"数值：{_number(c['value'])} {unit}（来源记录 {total} 条）".replace(" （", "（"))
+    lines.append(f"数值：{number(c['value'])} {unit}（来源记录 {total} 条）".replace(" （", "（"))
     if isinstance(c["note"], str):
         lines.append(f"口径：{c['note']}")
+    basis = _facts_basis(exp)
+    if basis:
+        lines.append(basis)
     if not total:
         lines.append("没有来源记录：本年度无符合条件的记录。")
     for source, rows in exp.records.items():
         summed = source == "facts" or any(r["amount"] != 1 for r in rows)
         lines.append(f"{SOURCE_LABELS.get(source, source)}（{len(rows)} 条）：")
         shown = rows if not limit else rows[:limit]
-        lines += ["  " + _record_line(source, r, summed) for r in shown]
+        lines += ["  " + record_line(source, r, summed) for r in shown]
         if len(rows) > len(shown):
             lines.append(f"  ……另有 {len(rows) - len(shown)} 条（--limit 0 显示全部）")
     return "\n".join(lines)
@@ -211,10 +209,16 @@ def main(args: argparse.Namespace) -> int:
             return 1
         exp = explain_cell(con, args.division, args.year, args.row, col=args.col, table=args.table,
                            template=args.template, unit=args.unit)
+        since = getattr(args, "since", None)
+        text = (format_explanation(exp, args.limit) if not since else
+                "\n".join([*header_lines(exp), *format_since(since_explanation(con, exp, since))]))
     except UnknownCell as exc:
         print(f"找不到单元格：{exc}", file=sys.stderr)
         return EXIT_UNKNOWN_CELL
+    except UnknownPublication as exc:
+        print(f"找不到可比较的发布：{exc}", file=sys.stderr)
+        return EXIT_UNKNOWN_CELL
     finally:
         con.close()
-    print(format_explanation(exp, args.limit))
+    print(text)
     return 0

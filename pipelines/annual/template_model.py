@@ -36,7 +36,9 @@ class SheetSpec(Model):
 
 class FigureSpec(Model):
     """A headline figure: the sum of ``cells`` (table, row, column) when the table has them
-    all, else, with ``marts``, the count the marts give for ``key``."""
+    all, else, with ``marts``, the count the marts give for ``key``. ``compare_as`` names what
+    it measures: last year's figure is compared (同比) when it measures the same, across a change
+    of template too (default: the same label)."""
 
     key: StrictStr
     label: StrictStr
@@ -46,6 +48,7 @@ class FigureSpec(Model):
     marts_label: StrictStr | None = None
     marts_unit: StrictStr | None = None
     headline: StrictBool = False
+    compare_as: StrictStr | None = None
 
 
 class TemplateFile(Model):

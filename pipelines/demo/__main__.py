@@ -1,4 +1,4 @@
-"""``python -m pipelines.demo``: write the 中宁县 2018 demo data."""
+"""``python -m pipelines.demo``: write the 中宁县 2018–2019 demo data."""
 
 from pipelines.demo import main
 

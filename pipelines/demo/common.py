@@ -14,12 +14,14 @@ from pathlib import Path
 
 import chinese_calendar
 
+from pipelines.demo.story import STORIES, YearStory
 from pipelines.plan.catalogue import Plan
 from pipelines.reference.units import UnitRegistry
 
 DIVISION = "640521"
-YEAR = 2018
-DEMO_AS_OF = date(2019, 1, 10)
+FIRST_YEAR = min(STORIES)
+# The demo's build date: just after its last year closes (2018 and 2019, judged on 2020-01-10).
+DEMO_AS_OF = date(2020, 1, 10)
 SITE = "http://www.znzf.gov.cn"
 # openpyxl and zip entries otherwise stamp the wall clock into every workbook.
 FIXED_TIMESTAMP = datetime(2019, 1, 10, 9, 0, 0)
@@ -203,7 +205,8 @@ class Table:
 
 @dataclass
 class DemoContext:
-    """The run's shared state: randomness, reference data, output folder and the manifest."""
+    """One year's shared state: randomness, reference data, the year's story, output folder and
+    the manifest (shared by the years)."""
 
     data_dir: Path
     rng: random.Random
@@ -211,10 +214,21 @@ class DemoContext:
     plan: Plan
     manifest: dict
     pii: dict[str, list[str]] = field(default_factory=dict)
+    story: YearStory = STORIES[FIRST_YEAR]
+
+    @property
+    def year(self) -> int:
+        """The year this context writes."""
+        return self.story.year
 
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw" / DIVISION
+
+    def written(self, unit: str, day: date | None = None) -> str:
+        """The unit's name as a file of ``day`` writes it. Every unit keeps its registry name in
+        the demo so far; the 2019 institutional reform's renames belong here."""
+        return unit
 
     def relative(self, path: Path) -> str:
         """Path relative to the data directory, as the manifest names files."""

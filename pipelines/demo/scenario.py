@@ -37,8 +37,8 @@ class Scenario:
 
 
 def choose_scenario(ctx: DemoContext) -> Scenario:
-    """Draw the planted shortfalls for this seed."""
-    rng = ctx.rng
+    """Draw the planted shortfalls of the year (as many units as its story says) for this seed."""
+    rng, story = ctx.rng, ctx.story
     departments = tuple(ctx.registry.names("部门"))
     townships = tuple(ctx.registry.names("乡镇"))
     task = ctx.plan.task("2.2.2")
@@ -46,10 +46,10 @@ def choose_scenario(ctx: DemoContext) -> Scenario:
         u for u in SHOWCASE_FALLBACK if u in departments
     )
     others = [d for d in departments if d != ORGANISER]
-    head_missing = tuple(sorted(rng.sample(others, 2), key=departments.index))
-    untrained = tuple(sorted(rng.sample(list(townships), 3), key=townships.index))
-    no_deploy = rng.sample([d for d in others if d not in head_missing], 2)
-    no_deploy += rng.sample([t for t in townships if t not in untrained], 1)
+    head_missing = tuple(sorted(rng.sample(others, story.head_missing), key=departments.index))
+    untrained = tuple(sorted(rng.sample(list(townships), story.untrained), key=townships.index))
+    no_deploy = rng.sample([d for d in others if d not in head_missing], story.no_deployment_departments)
+    no_deploy += rng.sample([t for t in townships if t not in untrained], story.no_deployment_townships)
     order = departments + townships
     return Scenario(
         departments=departments,
@@ -58,5 +58,6 @@ def choose_scenario(ctx: DemoContext) -> Scenario:
         untrained=untrained,
         no_deployment=tuple(sorted(no_deploy, key=order.index)),
         showcase_units=showcase,
-        showcase_missing=tuple(sorted(rng.sample(list(showcase), 2), key=showcase.index)),
+        showcase_missing=tuple(sorted(rng.sample(list(showcase), story.showcase_missing),
+                                      key=showcase.index)),
     )

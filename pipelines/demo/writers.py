@@ -33,14 +33,17 @@ def write_file(
     rejected: str | None = None,
     superseded_rows: int = 0,
 ) -> str:
-    """Write one raw file (``.xlsx`` or ``.csv`` by its suffix) and record it in the manifest.
+    """Write one raw file (``.xlsx`` or ``.csv`` by its suffix; ``filename`` may name a folder
+    of the drop zone too) and record it in the manifest.
 
     ``rejected`` names why the pipeline must refuse the whole file; ``superseded_rows`` is how
     many of its rows a later file replaces. Returns the path relative to the data directory.
     """
-    folder = ctx.raw_dir / source
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / filename
+    path = ctx.raw_dir / source / filename
+    if path.exists():
+        # Two years writing one name would silently drop a file the manifest still lists.
+        raise FileExistsError(f"演示数据文件重名：{ctx.relative(path)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".xlsx":
         path.write_bytes(_xlsx_bytes(tables))
         fmt = "xlsx"

@@ -76,7 +76,8 @@ MARTS = [
          ["stg_requests", "working_calendar", "reference_rules"], _check_requests),
     Mart("appeals", "行政复议、行政诉讼案件", ["stg_appeals"]),
     Mart("activities", "新闻发布会、解读、培训、会议等工作活动", ["stg_activities"]),
-    Mart("facts", "年度填报指标", ["stg_facts"]),
+    Mart("facts", "年度填报指标：各单位一行；单位为本区划（中宁县、全县）的是全区划合计行",
+         ["stg_facts", "division_registry"]),
     Mart("report_years", "报告年度：各区划有工作方案或年报统计表的年度、当年适用的年报模板及其名称",
          ["plan_catalogue", "annual_report", "reference_rules"]),
     Mart("quarantine", "被隔离的行和文件：文件、工作表、行号、列名与原因",
@@ -137,7 +138,7 @@ MART_NAMES = [m.name for m in MARTS]
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"}, partitions_def=DIVISIONS,
-          deps=[*MART_NAMES, "plan_metrics", "annual_report"],
+          deps=[*MART_NAMES, "plan_metrics", "annual_report", "figure_history"],
           description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
 def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
     """Publish the staging database as the division's database and reassemble ``gongkai.duckdb``."""

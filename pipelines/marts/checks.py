@@ -21,7 +21,9 @@ def suite_parameters(con) -> dict:
         return [r[0] for r in con.execute(sql).fetchall()]
 
     return {
-        "units": column("SELECT DISTINCT unit FROM ref_units"),
+        # A file may name the division itself (中宁县, 全县) as well as its units.
+        "units": column("SELECT DISTINCT unit FROM ref_units UNION SELECT name FROM ref_divisions "
+                        "WHERE name IS NOT NULL"),
         "task_codes": column("SELECT DISTINCT task_code FROM plan_tasks"),
         "outcomes": column("SELECT DISTINCT outcome FROM ref_outcomes"),
         "categories": list(CATEGORIES),

@@ -27,8 +27,10 @@ YEAR_OF = {
     "activities": "year(activity_date)",
 }
 # Not read by any page: the file log and the quarantine change with every file dropped, and
-# build_info with every build (its as-of is taken separately).
-NOT_SHOWN = {"quarantine", "ingest_log", "build_info"}
+# build_info with every build (its as-of is taken separately). figure_publications gains a row
+# per build too; a page reads only its rows that stay as they were (the history's snapshots
+# change with the figures, and they are digested).
+NOT_SHOWN = {"quarantine", "ingest_log", "build_info", "figure_publications"}
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -27,9 +27,10 @@ def key_figures(sheets: list[StatSheet], template: ReportTemplate,
         if spec.cells:
             values = [_cell(sheets, *ref) for ref in spec.cells]
             if all(v is not None for v in values):
-                out[spec.key] = KeyFigure(spec.key, spec.label, spec.unit, sum(values), TABLE_SOURCE)
+                out[spec.key] = KeyFigure(spec.key, spec.label, spec.unit, sum(values), TABLE_SOURCE,
+                                          compare_as=spec.compare_as)
                 continue
         if spec.marts and spec.key in marts:
             out[spec.key] = KeyFigure(spec.key, spec.marts_label or spec.label, spec.marts_unit or spec.unit,
-                                      marts[spec.key], LEDGER_SOURCE)
+                                      marts[spec.key], LEDGER_SOURCE, compare_as=spec.compare_as)
     return out

@@ -2,7 +2,8 @@
 
 plotly.js is inlined once in the page (no CDN); the styles are inline; fonts are the
 system's own (no web fonts); nothing is fetched. At the top the key figures with last
-year's change, then the charts by theme, then the plan's targets and the statistics tables.
+year's (同比), then what changed since the last publication (「与上次发布相比」), then the
+charts by theme, the plan's targets and the statistics tables.
 The page is ``templates/report.html.j2``, rendered with autoescaping: this module only
 gathers what it shows.
 """
@@ -18,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from pipelines.pack.changes import PackChanges
 from pipelines.pack.charts import FONT_FAMILY
 from pipelines.pack.figures import TABLE_SOURCE
 from pipelines.pack.model import Chart, PackData
@@ -65,6 +67,7 @@ def render_page(pack: PackData) -> str:
         sections=sections,
         appeals=_appeals(pack),
         metrics=_metrics(pack),
+        changes=pack.changes or PackChanges(None, None, None),
         sheets=pack.sheets,
     )
 
@@ -76,7 +79,7 @@ def _cards(pack: PackData) -> list[dict]:
         if fig.change and fig.previous is not None and fig.value is not None:
             trend = "up" if fig.value > fig.previous else "down" if fig.value < fig.previous else ""
         cards.append({"label": fig.label, "value": format_number(fig.value, fig.unit), "unit": fig.unit,
-                      "change": fig.change, "trend": trend,
+                      "change": fig.change, "trend": trend, "previous": fig.previous_text, "yoy": fig.yoy,
                       "source": SOURCE_WORDS.get(fig.source, LEDGER_WORD)})
     return cards
 
@@ -100,7 +103,7 @@ def _metrics(pack: PackData) -> list[dict]:
     rows = []
     for r in pack.plan_metrics.itertuples():
         passed = True if r.passed is True else False if r.passed is False else None  # NULL: unmeasurable
-        short = list(r.shortfalls) if r.shortfalls is not None else []
+        short = [str(s) for s in r.shortfalls if s is not None] if r.shortfalls is not None else []
         rows.append({
             "task": "全方案" if r.task_code is None or pd.isna(r.task_code) else str(r.task_code),
             "description": str(r.description), "target": str(r.target or ""), "actual": str(r.actual or ""),

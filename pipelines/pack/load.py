@@ -4,8 +4,9 @@ Every fact comes from a mart: the years and their template (``report_years``, an
 template itself as the build used it, ``templates_from_marts``), the identities the build
 found broken, the division's names (``ref_divisions``), the plan's section headings
 (``plan_tasks``), the monthly returns (``return_periods``), the statutory limits
-(``requests.limit_days``). The queries are the files of ``sql/``; this module only passes
-the division and year.
+(``requests.limit_days``), the as-of date (``build_info``, never the environment) and what
+changed since the last publication (the history of published figures). The queries are the
+files of ``sql/``; this module only passes the division and year.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import pandas as pd
 from pipelines.annual.identities import BrokenIdentity, broken_identities
 from pipelines.annual.templates import ReportTemplate, templates_from_marts
 from pipelines.db import SqlFolder, table_columns, table_exists
+from pipelines.marts.published import build_info
+from pipelines.pack.changes import load_changes
 from pipelines.pack.figures import key_figures
 from pipelines.pack.layout import build_sheets
 from pipelines.pack.model import KeyFigure, PackData, StatSheet
 from pipelines.pack.page import build_charts
-from pipelines.reference.assets import whole_label
+from pipelines.reference.units import whole_label
 from pipelines.settings import Settings
 
 SQL = SqlFolder(__file__)
@@ -128,7 +131,8 @@ def _division(con: duckdb.DuckDBPyConnection, division: str) -> tuple[str, str]:
 
 
 def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str, year: int) -> PackData:
-    """Read everything one division-year's pack shows from the published marts."""
+    """Read everything one division-year's pack shows from the published marts (``settings``
+    name the data directory; the as-of date is the build's, from ``build_info``)."""
     known = {r.year: r for r in report_years(con, division)}
     if year not in known:
         listed = "、".join(str(y) for y in known) or "无"
@@ -148,9 +152,10 @@ def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str,
     if previous_year is not None:
         prev = years[previous_year]
         for key, fig in figures.items():
-            # Compare like with like: a 2021 'issued' is not a 2020 'published', and a count
-            # from ledgers that did not exist yet is no "0 last year".
-            same = key in prev.figures and prev.figures[key].label == fig.label
+            # Compare like with like: a 2021 'issued' is not a 2020 'published' (the templates'
+            # compare_as, else the labels, say what a figure measures), and a count from ledgers
+            # that did not exist yet is no "0 last year".
+            same = key in prev.figures and prev.figures[key].comparable_as == fig.comparable_as
             if same and (prev.figures[key].source == "统计表" or prev.ledgers):
                 fig.previous = prev.figures[key].value
 
@@ -158,7 +163,7 @@ def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str,
     name, whole = _division(con, division)
     sections = SQL.frame(con, "section_labels", params)
     pack = PackData(
-        division=division, division_name=name, whole=whole, year=year, as_of=settings.as_of,
+        division=division, division_name=name, whole=whole, year=year, as_of=build_info(con, division).as_of,
         template=_template(templates, known[year]), template_name=known[year].template_name,
         sheets=this.sheets,
         figures=figures, previous_year=previous_year, history=_history(years),
@@ -168,6 +173,7 @@ def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str,
         plan_title=SQL.run(con, "plan_title", params).fetchone()[0],
         plan_metrics=SQL.frame(con, "plan_metrics", params), returns=SQL.frame(con, "returns", params),
         section_labels=dict(zip(sections["section"], sections["section_label"], strict=True)),
+        changes=load_changes(con, division, year),
     )
     if not this.sheets:
         pack.notes.append(f"数据集市中没有 {year} 年的年度报告统计表（annual_report），"

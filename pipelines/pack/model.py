@@ -136,15 +136,11 @@ class KeyFigure:
 
     @property
     def yoy(self) -> str | None:
-        """The change from last year as 同比 words (``同比增长7.1%``, ``同比增加3件``, ``同比持平``)."""
-        if self.previous is None or self.value is None:
+        """The change from last year as 同比 words (``同比增加143条（增长7.2%）``, ``同比持平``)."""
+        change = self.change
+        if change is None:
             return None
-        diff = self.value - self.previous
-        if abs(diff) < 1e-9:
-            return "同比持平"
-        if self.previous == 0:
-            return f"同比{'增加' if diff > 0 else '减少'}{format_number(abs(diff), self.unit)}{self.unit}"
-        return f"同比{'增长' if diff > 0 else '下降'}{abs(diff) / self.previous * 100:.1f}%"
+        return "同比持平" if change == "与上年持平" else change.replace("比上年", "同比", 1)
 
     @property
     def text(self) -> str:

@@ -15,8 +15,8 @@ import pandas as pd
 
 from pipelines.db import SqlFolder, count_rows, write_frame
 from pipelines.partitions import DIVISIONS
-from pipelines.plan.catalogue import division_plans
-from pipelines.reference.load import store_for
+from pipelines.plan.catalogue import division_plans, judged_deadline
+from pipelines.reference.load import event_dates, store_for
 from pipelines.resources import MartsDatabase
 from pipelines.vocabulary import section_label
 
@@ -31,19 +31,24 @@ def _target_row(division: str, year: int, task_code: str | None, target) -> dict
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS, deps=["unit_registry"],
-          description="年度政务公开工作方案任务目录（由方案原文导入并经审核）")
+          description="年度政务公开工作方案任务目录（由方案原文导入并经审核），含每项任务的判定时限"
+                      "（早于方案印发日期的时限按印发日期加同样间隔判定）")
 def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
     """plan_tasks, plan_task_units (task × responsible unit), plan_targets, plan_reporting."""
     settings = marts_db.settings()
     store = store_for(settings)
     tasks, task_units, targets, reporting = [], [], [], []
     for division in [marts_db.division]:
+        events = {(int(r.year), r.event): r.event_on
+                  for r in event_dates(store, division).itertuples(index=False)}
         for plan in division_plans(store, division):
             reporting.append({"division": division, "year": plan.year, "title": plan.title,
-                              "due_day": plan.reporting_due_day,
+                              "issued_on": plan.issued_on, "due_day": plan.reporting_due_day,
                               "first_period": plan.reporting_first_period,
                               "last_period": plan.reporting_last_period})
             for t in plan.tasks:
+                event_on = events.get((plan.year, t.event)) if t.event else None
+                deadline = judged_deadline(t, plan.issued_on, event_on)
                 tasks.append({
                     "division": division, "year": plan.year, "task_code": t.code,
                     "section": t.section, "section_title": t.section_title,
@@ -54,6 +59,9 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
                     "due_on": t.due_on, "ongoing": t.ongoing, "event": t.event,
                     "event_offset_days": t.event_offset_days,
                     "target": "；".join(tg.description for tg in t.targets) or None,
+                    "plan_issued_on": plan.issued_on, "event_on": event_on,
+                    "stated_due_on": deadline.stated_on, "judged_due_on": deadline.due_on,
+                    "due_adjusted": deadline.adjusted,
                 })
                 task_units += [{"division": division, "year": plan.year, "task_code": t.code,
                                 "unit": u, "is_lead": u in t.lead_units}
@@ -68,7 +76,8 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
             ("lead_units", "VARCHAR[]"), ("responsible_units", "VARCHAR[]"),
             ("deadline_kind", "VARCHAR"), ("deadline_text", "VARCHAR"), ("due_on", "DATE"),
             ("ongoing", "BOOLEAN"), ("event", "VARCHAR"), ("event_offset_days", "INTEGER"),
-            ("target", "VARCHAR")])
+            ("target", "VARCHAR"), ("plan_issued_on", "DATE"), ("event_on", "DATE"),
+            ("stated_due_on", "DATE"), ("judged_due_on", "DATE"), ("due_adjusted", "BOOLEAN")])
         write_frame(con, "plan_task_units", pd.DataFrame(task_units), [
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
             ("unit", "VARCHAR"), ("is_lead", "BOOLEAN")])
@@ -76,12 +85,10 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
             ("metric", "VARCHAR"), ("description", "VARCHAR"), ("params", "JSON")])
         write_frame(con, "plan_reporting", pd.DataFrame(reporting), [
-            ("division", "VARCHAR"), ("year", "INTEGER"), ("title", "VARCHAR"),
+            ("division", "VARCHAR"), ("year", "INTEGER"), ("title", "VARCHAR"), ("issued_on", "DATE"),
             ("due_day", "INTEGER"), ("first_period", "VARCHAR"), ("last_period", "VARCHAR")])
         counts = {t: count_rows(con, t) for t in ("plan_tasks", "plan_task_units", "plan_targets")}
     return dg.MaterializeResult(metadata=counts)
-
-
 
 
 def metric_names() -> list[str]:

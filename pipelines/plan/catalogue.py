@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines.reference.load import load_division
@@ -103,6 +103,7 @@ class Plan:
     reporting_last_period: str
     tasks: tuple[Task, ...]
     plan_targets: tuple[Target, ...] = ()
+    issued_on: date | None = None
 
     def task(self, code: str) -> Task | None:
         """The task with this normalised code, or None."""
@@ -164,7 +165,36 @@ def plan_from_dict(raw: dict, registry: UnitRegistry | None = None) -> Plan:
         reporting_last_period=rep.get("last_period", f"{raw['year']}-12"),
         tasks=tuple(tasks),
         plan_targets=tuple(Target(**tg) for tg in raw.get("plan_targets", [])),
+        issued_on=date.fromisoformat(raw["issued_on"]) if raw.get("issued_on") else None,
     )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a task is due: as the plan's words say (``stated_on``) and as it is judged
+    (``due_on``); ``adjusted`` when the words name a day before the plan was issued."""
+
+    stated_on: date | None
+    due_on: date | None
+    adjusted: bool = False
+
+
+def judged_deadline(task: Task, issued_on: date | None, event_on: date | None) -> Deadline:
+    """The task's deadline. A plan cannot require work before it exists: a due date before
+    the plan's issue date is judged from the issue date plus the same interval (the event's
+    offset; none for a fixed date), e.g. 1.4 of 2018, "5 days after the two sessions close"
+    (26 January), is due 5 days after the plan was issued on 8 June."""
+    offset = 0
+    if task.due_on is not None:
+        stated = task.due_on
+    elif task.deadline_kind == "after_event" and event_on is not None:
+        offset = task.event_offset_days or 0
+        stated = event_on + timedelta(days=offset)
+    else:
+        return Deadline(None, None)
+    if issued_on is not None and stated < issued_on:
+        return Deadline(stated, issued_on + timedelta(days=offset), adjusted=True)
+    return Deadline(stated, stated)
 
 
 def load_plans(division_dir: Path, registry: UnitRegistry | None = None) -> list[Plan]:

@@ -49,4 +49,38 @@ def plan_metric_checks(context: dg.AssetCheckExecutionContext, marts_db: MartsDa
             yield _finding(context, metric, [r[1:] for r in rows if r[0] == metric])
 
 
-CHECKS = [suite_checks(suites_for({"plan_catalogue"}), suite_parameters, "plan_suites"), plan_metric_checks]
+def _day(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def adjusted_deadline_lines(rows) -> list[str]:
+    """One Chinese line per task whose stated deadline falls before its plan's issue date."""
+    lines = []
+    for division, year, code, kind, event, offset, event_on, stated, judged, issued in rows:
+        why = (f"{event}（{_day(event_on)}）后 {offset} 天" if kind == "after_event" else "方案所定日期")
+        interval = f"印发日期后 {offset} 天" if kind == "after_event" else "印发日期"
+        lines.append(f"{division} {year} 年方案任务 {code}：时限 {_day(stated)}（{why}）早于方案印发日期 "
+                     f"{_day(issued)}，按{interval}（{_day(judged)}）判定，不按逾期计")
+    return lines
+
+
+@dg.asset_check(asset="plan_catalogue", name="plan_deadlines_after_issue", blocking=False,
+                description="方案任务的时限不早于方案印发日期（警告级）：早于印发日期的时限按印发日期加同样间隔判定，"
+                            "可在 events.csv 中更正事件日期")
+def deadlines_after_issue(context: dg.AssetCheckExecutionContext,
+                          marts_db: MartsDatabase) -> dg.AssetCheckResult:
+    """WARN: name every task whose deadline, as the plan words it, falls before the plan existed."""
+    with marts_db.connect() as con:
+        rows = con.execute(
+            "SELECT division, year, task_code, deadline_kind, event, event_offset_days, event_on, "
+            "stated_due_on, judged_due_on, plan_issued_on FROM plan_tasks WHERE due_adjusted "
+            "ORDER BY division, year, string_split(task_code, '.')::INTEGER[]").fetchall()
+    lines = adjusted_deadline_lines(rows)
+    for line in lines:
+        context.log.warning(line)
+    return dg.AssetCheckResult(passed=not lines, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"adjusted": len(lines), "tasks": lines})
+
+
+CHECKS = [suite_checks(suites_for({"plan_catalogue"}), suite_parameters, "plan_suites"),
+          deadlines_after_issue, plan_metric_checks]

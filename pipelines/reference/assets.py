@@ -20,20 +20,13 @@ from pipelines.reference.load import (
     store_for,
 )
 from pipelines.reference.store import ReferenceStore
+from pipelines.reference.units import whole_label
 from pipelines.resources import MartsDatabase
 
 GROUP = "reference"
 SQL = SqlFolder(__file__)
 DIVISION_TYPES = [("division", "VARCHAR"), ("name", "VARCHAR"), ("short_prefix", "VARCHAR"),
                   ("office", "VARCHAR"), ("whole_label", "VARCHAR")]
-
-
-def whole_label(division: str, name: str | None, short_prefix: str | None) -> str:
-    """How tables and prose name the whole division: ``全县`` for a division whose short prefix
-    is ``县``; without one ``中宁县全域``; for a division without reference data its code."""
-    if short_prefix:
-        return f"全{short_prefix}"
-    return f"{name or division}全域"
 
 
 def division_row(store: ReferenceStore, division: str) -> dict:
@@ -66,13 +59,15 @@ def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
         ref = load_division(store, division)
         if ref.registry is None:
             continue
-        for unit in ref.registry.units:
+        # unit_order keeps the registry's own order for tables and charts: a published view
+        # over parquet has no rowid to recover it from.
+        for order, unit in enumerate(ref.registry.units, start=1):
             rows.append({"division": division, "unit": unit.name, "kind": unit.kind,
-                         "aliases": list(unit.aliases)})
+                         "aliases": list(unit.aliases), "unit_order": order})
     with marts_db.connect() as con:
         n = write_frame(con, "ref_units", pd.DataFrame(rows), [
             ("division", "VARCHAR"), ("unit", "VARCHAR"), ("kind", "VARCHAR"),
-            ("aliases", "VARCHAR[]")])
+            ("aliases", "VARCHAR[]"), ("unit_order", "INTEGER")])
     return dg.MaterializeResult(metadata={"units": n})
 
 

@@ -12,6 +12,14 @@ from pipelines.reference.names import normalize_text
 KINDS = ("部门", "乡镇")
 
 
+def whole_label(division: str, name: str | None, short_prefix: str | None) -> str:
+    """How tables and prose name the whole division: ``全县`` for a division whose short prefix
+    is ``县``; without one ``中宁县全域``; for a division without reference data its code."""
+    if short_prefix:
+        return f"全{short_prefix}"
+    return f"{name or division}全域"
+
+
 @dataclass(frozen=True)
 class Unit:
     """One department or township, as the registry names it."""
@@ -32,14 +40,30 @@ class UnitRegistry:
     _index: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # The division itself (its name, 全县) is no unit of the registry, but a file may name
+        # it: a facts row of 中宁县 is the division's explicit total (docs/raw-formats.md).
+        for spelling in self.division_spellings():
+            self._index[normalize_text(spelling)] = self.county_name
         for unit in self.units:
             for spelling in self._spellings(unit):
                 key = normalize_text(spelling)
                 owner = self._index.setdefault(key, unit.name)
+                if owner == self.county_name and unit.name != self.county_name:
+                    raise ValueError(
+                        f"单位名录 {self.division}：别名“{spelling}”与行政区划本身的名称相同"
+                    )
                 if owner != unit.name:
                     raise ValueError(
                         f"单位名录 {self.division}：别名“{spelling}”同时指向“{owner}”和“{unit.name}”"
                     )
+
+    def division_spellings(self) -> list[str]:
+        """How files name the division as a whole: its name and ``全县`` (its whole label)."""
+        return [self.county_name, whole_label(self.division, self.county_name, self.short_prefix)]
+
+    def is_division(self, name: str | None) -> bool:
+        """Whether a canonical name is the division itself rather than one of its units."""
+        return name == self.county_name
 
     def _spellings(self, unit: Unit) -> list[str]:
         # Units write their own name with or without the county prefix ("县财政局",

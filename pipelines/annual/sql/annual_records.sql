@@ -3,8 +3,9 @@
 -- them; a template may use nothing else). GONGKAI_AS_OF applies throughout: a request
 -- answered after it is open at as-of, a case decided after it is still pending.
 -- for_division: whether the record counts in the division's own table. Facts are the one
--- source where it may not: the office's figure (division.json "office") is the county's,
--- so the units' own figures only add up to the division's where the office gave none.
+-- source where it may not: a division's figure is the sum over its units, unless a row names
+-- the division itself (its name or 全县: facts.division_total), which then replaces the sum.
+-- whole_division: the record names the division itself, so it belongs to no unit's table.
 CREATE OR REPLACE TABLE staging.annual_records AS
 WITH req AS (
     SELECT division, request_id, unit, received_on, due_on, channel, applicant_type,
@@ -40,10 +41,8 @@ requests_in_years AS (
     WHERE r.received_on <= make_date(y.year, 12, 31)
       AND (r.answered_on IS NULL OR r.answered_on > make_date(y.year, 12, 31))
 ),
-office_facts AS (
-    SELECT f.division, f.year, f.indicator
-    FROM facts f
-    JOIN ref_divisions d ON d.division = f.division AND d.office = f.unit
+total_facts AS (
+    SELECT DISTINCT division, year, indicator FROM facts WHERE division_total
 ),
 placed AS (
     SELECT division, 'requests' AS source, request_id AS record_id, unit AS record_unit,
@@ -74,13 +73,13 @@ placed AS (
     FROM appeals
     UNION ALL
     SELECT f.division, 'facts', f.indicator, f.unit, f.year, 'year',
-           o.indicator IS NULL OR d.office = f.unit,
+           t.indicator IS NULL OR f.division_total,
            MAP {'indicator': f.indicator},
            MAP {'value': f.value}
     FROM facts f
-    LEFT JOIN ref_divisions d ON d.division = f.division
-    LEFT JOIN office_facts o ON o.division = f.division AND o.year = f.year AND o.indicator = f.indicator
+    LEFT JOIN total_facts t ON t.division = f.division AND t.year = f.year AND t.indicator = f.indicator
 )
-SELECT division, source, record_id, record_unit, CAST(year AS INTEGER) AS year, year_by,
-       for_division, attrs, nums
-FROM placed;
+SELECT p.division, p.source, p.record_id, p.record_unit, CAST(p.year AS INTEGER) AS year, p.year_by,
+       p.for_division, coalesce(p.record_unit = d.name, false) AS whole_division, p.attrs, p.nums
+FROM placed p
+LEFT JOIN ref_divisions d ON d.division = p.division;

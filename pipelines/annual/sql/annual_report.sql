@@ -5,7 +5,7 @@ CREATE OR REPLACE TABLE annual_report AS
 WITH division_units AS (
     SELECT division, unit FROM ref_units
     UNION
-    SELECT division, record_unit FROM staging.annual_records
+    SELECT division, record_unit FROM staging.annual_records WHERE NOT whole_division
 ),
 tables_of AS (
     SELECT y.division, y.year, y.template, NULL::VARCHAR AS unit FROM staging.annual_years y

@@ -1,7 +1,8 @@
 -- Lineage of the annual tables: one row per cell × contributing record. A cell's source
 -- (ref_annual_cells) picks the records of its kind placed in the year by its date, and every
 -- condition of the cell (ref_annual_conditions) must hold. The division's cell (unit NULL)
--- takes every record that counts for the division, a unit's cell that unit's own records.
+-- takes every record that counts for the division, a unit's cell that unit's own records (a
+-- record naming the division itself, e.g. a facts total of 中宁县, has no unit's cell).
 -- Cell values are sums over this table, so a figure and its records cannot disagree.
 CREATE OR REPLACE TABLE annual_report_sources AS
 WITH cells AS (
@@ -11,7 +12,7 @@ WITH cells AS (
 ),
 matched AS (
     SELECT c.division, c.year, c.template, c.table_code, c.row_code, c.col_code,
-           c.lineage_source AS source, r.record_id, r.record_unit, r.for_division,
+           c.lineage_source AS source, r.record_id, r.record_unit, r.for_division, r.whole_division,
            CASE WHEN c.measure = 'count' THEN 1.0 ELSE r.nums[c.measure] * c.scale END AS amount
     FROM cells c
     JOIN staging.annual_records r
@@ -31,7 +32,7 @@ kept AS (
 scoped AS (
     SELECT *, NULL::VARCHAR AS unit FROM kept WHERE for_division
     UNION ALL BY NAME
-    SELECT *, record_unit AS unit FROM kept
+    SELECT *, record_unit AS unit FROM kept WHERE NOT whole_division
 )
 -- An item on two "other" channels is one record of its cell: count it once.
 SELECT division, unit, year, template, table_code, row_code, col_code, source,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipelines.demo.common import YEAR, add_workdays
+from pipelines.demo.common import add_workdays
 from pipelines.demo.disclosures.items import ItemDrawer
 from pipelines.demo.scenario import Scenario
 
@@ -22,13 +22,14 @@ def expected(g: ItemDrawer, sc: Scenario) -> dict:
     late_general = [i.index_no for i in items if i.category not in special
                     and i.published > add_workdays(i.formed, 20)]
     showcase = {u: sorted(i.index_no for i in items if i.unit == u and i.category == "重大建设项目"
-                          and i.published <= date(YEAR, 8, 31)) for u in sc.showcase_units}
+                          and i.published <= date(g.year, 8, 31)) for u in sc.showcase_units}
     return {
         "items": len(items),
         "normative_items": sum(1 for i in items if i.normative),
         "items_by_channel": by_channel,
         "items_by_category": by_category,
         "gazette_first_published_on": min(i.gazette_on for i in items if i.gazette_on).isoformat(),
+        "normative_by_category": sum(1 for i in items if i.category == "规范性文件"),
         "late_audit_disclosures": [i.index_no for i in items
                                    if i.category == "审计信息" and i.tag == "late"],
         "late_service_disclosures": [i.index_no for i in items

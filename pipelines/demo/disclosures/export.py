@@ -1,11 +1,12 @@
-"""The CMS's side: 索引号, channels and links of every item, the two CSV exports (the second
-repeating the first's last ~100 rows) and the 政务微博 workbook."""
+"""The CMS's side: 索引号, channels and links of every item, the year's two CSV exports (the
+second repeating the first's last ~100 rows) and the 政务微博 workbook. The CMS upgraded in 2019
+exports no 规范性文件 column (the story's ``cms_normative_column``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pipelines.demo.common import YEAR, DemoContext, Table, fmt_date, page_link, rand_digits
+from pipelines.demo.common import DemoContext, Table, fmt_date, page_link, rand_digits
 from pipelines.demo.disclosures.categories import draw_items
 from pipelines.demo.disclosures.defects import number_bad_items, plant_bad_rows, take_bad_items
 from pipelines.demo.disclosures.expected import expected
@@ -34,7 +35,7 @@ def _assign(g: ItemDrawer) -> None:
     for item in g.items:
         code = index_prefix(reg, item.unit)
         seq[code] = seq.get(code, 0) + 1
-        item.index_no = f"{code}/{YEAR}-{seq[code]:05d}"
+        item.index_no = f"{code}/{g.year}-{seq[code]:05d}"
         odds = CHANNEL_ODDS.get(item.category, (0.05, 0.02, 0.01, 0.0))
         for channel, p in zip(("政务微信", "政务微博", "移动客户端", "查阅点"), odds, strict=True):
             if rng.random() < p:
@@ -50,14 +51,15 @@ def _assign(g: ItemDrawer) -> None:
         item.links["政务微博"] = f"https://weibo.com/zhongningfabu/{rand_digits(rng, 16)}"
 
 
-def _publisher(unit: str) -> str:
+def _publisher(ctx: DemoContext, unit: str, day: date) -> str:
+    unit = ctx.written(unit, day)
     return "中宁县" + unit[1:] if unit.startswith("县") else unit
 
 
-def _cms_row(item: Item, channel: str) -> dict:
+def _cms_row(ctx: DemoContext, item: Item, channel: str) -> dict:
     on = item.gazette_on if channel == "政府公报" else item.published
     return {
-        "索引号": item.index_no, "标题": item.title, "发布机构": _publisher(item.unit),
+        "索引号": item.index_no, "标题": item.title, "发布机构": _publisher(ctx, item.unit, on),
         "信息类别": item.category, "公开渠道": channel, "成文日期": item.formed.isoformat(),
         "发布日期": on.isoformat(), "文号": item.doc_no, "链接": item.links.get(channel),
         "规范性文件": "是" if item.normative else "否",
@@ -71,8 +73,10 @@ def write_disclosures(ctx: DemoContext, scenario: Scenario) -> dict:
     _assign(g)
     number_bad_items(g, bad_items)
 
+    year = ctx.year
+    columns = [c for c in COLUMNS if c != "规范性文件" or ctx.story.cms_normative_column]
     cms_rows = [(i, c) for i in g.items for c in i.channels if c != "政务微博"]
-    half = date(YEAR, 6, 30)
+    half = date(year, 6, 30)
     in_first = [(i.gazette_on if c == "政府公报" else i.published) <= half for i, c in cms_rows]
     first = [pair for pair, keep in zip(cms_rows, in_first, strict=True) if keep]
     second = [pair for pair, keep in zip(cms_rows, in_first, strict=True) if not keep]
@@ -84,18 +88,19 @@ def write_disclosures(ctx: DemoContext, scenario: Scenario) -> dict:
     second.sort(key=lambda pair: (pair[0].gazette_on if pair[1] == "政府公报"
                                   else pair[0].published, pair[0].index_no))
 
-    t1 = Table(columns=list(COLUMNS))
+    t1 = Table(columns=list(columns))
     for item, channel in first:
-        t1.add(_cms_row(item, channel))
-    t2 = Table(columns=list(COLUMNS))
-    body = [_cms_row(i, c) for i, c in repeated] + [_cms_row(i, c) for i, c in second]
+        t1.add(_cms_row(ctx, item, channel))
+    t2 = Table(columns=list(columns))
+    body = [_cms_row(ctx, i, c) for i, c in repeated] + [_cms_row(ctx, i, c) for i, c in second]
     for row in body:
         t2.add(row)
-    plant_bad_rows(t2, [_cms_row(item, "政府网站") for item in bad_items], len(repeated))
-    f1 = write_file(ctx, SOURCE, "政府网站信息公开导出_2018年1-6月.csv", [t1],
-                    sent_at=datetime(YEAR, 7, 3, 15, 20), encoding="utf-8-sig")
-    f2 = write_file(ctx, SOURCE, "政府网站信息公开导出_2018年6-12月.csv", [t2],
-                    sent_at=datetime(YEAR + 1, 1, 7, 10, 5), encoding="gb18030",
+    plant_bad_rows(t2, [_cms_row(ctx, item, "政府网站") for item in bad_items], len(repeated),
+                   ctx.story.bad_cms_rows)
+    f1 = write_file(ctx, SOURCE, f"政府网站信息公开导出_{year}年1-6月.csv", [t1],
+                    sent_at=datetime(year, 7, 3, 15, 20), encoding="utf-8-sig")
+    f2 = write_file(ctx, SOURCE, f"政府网站信息公开导出_{year}年6-12月.csv", [t2],
+                    sent_at=datetime(year + 1, 1, 7, 10, 5), encoding="gb18030",
                     superseded_rows=0)
     ctx.totals(SOURCE)["superseded_rows"] += len(repeated)
     ctx.manifest["supersessions"].append({
@@ -105,14 +110,14 @@ def write_disclosures(ctx: DemoContext, scenario: Scenario) -> dict:
     })
 
     weibo = Table(columns=list(WEIBO_COLUMNS), sheet="微博发布登记",
-                  preamble=[["“中宁发布”政务微博2018年信息发布登记表"]], merges=["A1:H1"])
+                  preamble=[[f"“中宁发布”政务微博{year}年信息发布登记表"]], merges=["A1:H1"])
     for item in g.items:
         if "政务微博" in item.channels:
-            row = _cms_row(item, "政务微博")
-            row["发布机构"] = item.unit
+            row = _cms_row(ctx, item, "政务微博")
+            row["发布机构"] = ctx.written(item.unit, item.published)
             row["成文日期"] = fmt_date(item.formed, "cn")
             row["发布日期"] = item.published
             weibo.add(row)
-    write_file(ctx, SOURCE, "政务微博发布登记（2018年）.xlsx", [weibo],
-               sent_at=datetime(YEAR + 1, 1, 8, 9, 40))
+    write_file(ctx, SOURCE, f"政务微博发布登记（{year}年）.xlsx", [weibo],
+               sent_at=datetime(year + 1, 1, 8, 9, 40))
     return expected(g, scenario)

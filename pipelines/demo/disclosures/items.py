@@ -9,7 +9,6 @@ from datetime import date
 
 from pipelines.demo.common import (
     DIVISION,
-    YEAR,
     DemoContext,
     doc_prefix,
     sub_workdays,
@@ -60,9 +59,10 @@ class ItemDrawer:
 
     def __init__(self, ctx: DemoContext, scenario: Scenario):
         self.ctx, self.rng, self.sc = ctx, ctx.rng, scenario
+        self.year = ctx.year
         self.items: list[Item] = []
         self.doc_numbers: dict[str, int] = {}
-        self.year_days = workdays_between(date(YEAR, 1, 2), date(YEAR, 12, 28))
+        self.year_days = workdays_between(date(self.year, 1, 2), date(self.year, 12, 28))
 
     def day_in(self, start: date, end: date) -> date:
         """A working day in ``start`` … ``end``."""
@@ -84,7 +84,7 @@ class ItemDrawer:
         """The next 发文字号 of the unit (or of the county government)."""
         prefix = "宁政发" if county_level else doc_prefix(self.ctx.registry, unit)
         self.doc_numbers[prefix] = self.doc_numbers.get(prefix, 0) + self.rng.randint(1, 3)
-        return f"{prefix}〔{YEAR}〕{self.doc_numbers[prefix]}号"
+        return f"{prefix}〔{self.year}〕{self.doc_numbers[prefix]}号"
 
     def slots(self, unit: str, published: date) -> dict:
         """Values for the ``{slots}`` of a title template."""
@@ -95,7 +95,7 @@ class ItemDrawer:
             "village": rng.choice([v for v in VILLAGES if v.startswith(unit)] or VILLAGES),
             "project": rng.choice(OTHER_PROJECTS),
             "m": published.month, "q": (published.month - 1) // 3 + 1, "n": rng.randint(1, 60),
-            "town": rng.choice(self.sc.townships),
+            "town": rng.choice(self.sc.townships), "y": self.year, "py": self.year - 1,
         }
 
     def add(self, unit, category, title, formed, published, **kw) -> Item:
@@ -107,13 +107,14 @@ class ItemDrawer:
 
     def generic(self, category: str, count: int, groups: list[tuple[float, object, list[str]]],
                 doc_rate: float = 0.0, normative_rate: float = 0.0) -> None:
-        """Draw ``count`` items; each group is (share, publishing units, title templates).
+        """Draw ``count`` items (times the year's volume); each group is (share, publishing
+        units, title templates with slots such as ``{y}``, the year).
 
         Units are a name, a list (equal weights) or a dict of weights, so that county-level
         titles go to the county office and a land sale to the land bureau.
         """
         shares = {n: share for n, (share, _, _) in enumerate(groups)}
-        for _ in range(count):
+        for _ in range(round(count * self.ctx.story.volume)):
             _, units, titles = groups[weighted(self.rng, shares)]
             if isinstance(units, str):
                 unit = units

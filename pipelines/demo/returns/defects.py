@@ -31,10 +31,11 @@ def choose_plants(ctx, units, unit_tasks, trajs, sent, periods, exclude) -> dict
 
     plants[pick(periods[1:4], lambda s, tr, p: s[0] == "推进中")] = (
         "进展状态", "unknown_status", "基本完成")
+    year, first_month = int(periods[0][:4]), int(periods[0][5:])
     plants[pick(periods[1:5], lambda s, tr, p: s[0] in DONE
-                and tr.done_on.strftime("%Y-%m") == p)] = ("完成日期", "bad_date", "2018年13月5日")
-    plants[pick(periods[:1], lambda s, tr, p: s[0] in DONE and tr.done_on.month == 6)] = (
-        "完成日期", "bad_date", "6月底")
+                and tr.done_on.strftime("%Y-%m") == p)] = ("完成日期", "bad_date", f"{year}年13月5日")
+    plants[pick(periods[:1], lambda s, tr, p: s[0] in DONE and tr.done_on.month == first_month)] = (
+        "完成日期", "bad_date", f"{first_month}月底")
     unit = rng.choice([u for u in pool if not any(k[0] == u for k in plants)])
     plants[(unit, rng.choice(periods[2:5]), "extra")] = ("任务编号", "unknown_task_code", "9.9.9")
     return plants

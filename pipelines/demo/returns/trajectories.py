@@ -13,7 +13,7 @@ from pipelines.demo.common import (
     workday_on_or_before,
     workdays_between,
 )
-from pipelines.plan.catalogue import Task
+from pipelines.plan.catalogue import Deadline, Task, judged_deadline
 from pipelines.reference.load import read_csv_rows
 
 DONE = ("已完成", "长期坚持")
@@ -33,13 +33,24 @@ class Trajectory:
     due: date | None = None
 
 
-def task_due(task: Task, events: dict[str, date]) -> date | None:
-    """The task's deadline: a fixed date, or its event's date plus the offset in days."""
-    if task.due_on:
-        return task.due_on
-    if task.deadline_kind == "after_event" and task.event in events:
-        return events[task.event] + timedelta(days=task.event_offset_days or 0)
-    return None
+def task_deadline(task: Task, events: dict[str, date], issued_on: date | None) -> Deadline:
+    """The task's deadline as the plan states it and as the pipeline judges it
+    (``plan.catalogue.judged_deadline``: moved after the plan's issue date if before it)."""
+    return judged_deadline(task, issued_on, events.get(task.event) if task.event else None)
+
+
+def follow_deadline(traj: Trajectory, deadline: Deadline) -> None:
+    """Move a trajectory drawn against the stated deadline to the judged one: a unit works to the
+    deadline it can meet (1.4 of 2018: "5 days after the sessions" of January, for a plan of June),
+    as early or as late relative to it as it was drawn."""
+    traj.due = deadline.due_on
+    if not deadline.adjusted or traj.done_on is None:
+        return
+    old = traj.done_on
+    traj.done_on = workday_on_or_before(old + (deadline.due_on - deadline.stated_on))
+    if traj.link:
+        traj.link = traj.link.replace(f"/{old:%Y%m}/t{old:%Y%m%d}_",
+                                      f"/{traj.done_on:%Y%m}/t{traj.done_on:%Y%m%d}_")
 
 
 def load_events(ctx: DemoContext, reference_dir: Path) -> dict[str, date]:
@@ -81,7 +92,7 @@ def draw_trajectory(ctx: DemoContext, task: Task, unit: str, due: date | None,
             done = workday_on_or_before(lo + timedelta(days=rng.randint(0, window)))
             traj.done_on = max(done, lo)
     elif r < 0.45:
-        traj.done_on = rng.choice(workdays_between(date(2018, 7, 2), date(2018, 12, 20)))
+        traj.done_on = rng.choice(workdays_between(first + timedelta(days=31), date(first.year, 12, 20)))
     if traj.done_on and traj.done_on > first and rng.random() < 0.3:
         span = (traj.done_on - first).days
         traj.start = first + timedelta(days=rng.randint(0, span))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from pipelines.demo.common import (
+    FIRST_YEAR,
     DemoContext,
     month_end,
     workday_on_or_after,
@@ -24,10 +25,11 @@ from pipelines.demo.returns.styles import FILENAMES, STANDARD, TITLES, Style, ch
 from pipelines.demo.returns.tables import new_table, task_row
 from pipelines.demo.returns.trajectories import (
     draw_trajectory,
+    follow_deadline,
     leave_some_undone,
     load_events,
     status_at,
-    task_due,
+    task_deadline,
 )
 from pipelines.demo.scenario import Scenario
 from pipelines.demo.writers import write_file
@@ -41,6 +43,8 @@ class Outcome:
     """What the returns module tells the manifest."""
 
     shortfalls: dict = field(default_factory=dict)
+    late_returns: list[dict] = field(default_factory=list)
+    missing_returns: list[dict] = field(default_factory=list)
 
 
 def _sent_on(ctx: DemoContext, period_end: date, due: date) -> date:
@@ -53,7 +57,8 @@ def _sent_on(ctx: DemoContext, period_end: date, due: date) -> date:
 
 
 def write_returns(ctx: DemoContext, scenario: Scenario, reference_dir) -> Outcome:
-    """Write every monthly return and record supersessions, late and missing returns."""
+    """Write every monthly return of the year's plan and record supersessions, late and missing
+    returns (the year's, in the returned shortfalls)."""
     rng = ctx.rng
     plan = ctx.plan
     events = load_events(ctx, reference_dir)
@@ -63,10 +68,13 @@ def write_returns(ctx: DemoContext, scenario: Scenario, reference_dir) -> Outcom
     unit_tasks = {u: [t for t in plan.tasks if u in t.responsible_units] for u in scenario.units}
     units = [u for u in scenario.units if unit_tasks[u]]
     styles = choose_styles(ctx, units)
+    deadlines = {t.code: task_deadline(t, events, plan.issued_on) for t in plan.tasks}
     trajs = {
-        (u, t.code): draw_trajectory(ctx, t, u, task_due(t, events), first_day, last_day)
+        (u, t.code): draw_trajectory(ctx, t, u, deadlines[t.code].stated_on, first_day, last_day)
         for u in units for t in unit_tasks[u]
     }
+    for (_, code), traj in trajs.items():
+        follow_deadline(traj, deadlines[code])
     leave_some_undone(ctx, trajs)
 
     def due_of(period: str) -> date:
@@ -130,7 +138,7 @@ def write_returns(ctx: DemoContext, scenario: Scenario, reference_dir) -> Outcom
                 row = task_row(ctx, style, None, ("推进中", None, None, None), len(table.rows) + 1)
                 row["任务编号"] = extra[2]
                 table.add(row, {extra[0]: extra[1]})
-            name = style.filename.format(unit=style.written_name, y=y, m=m, period=period)
+            name = _folder(ctx) + style.filename.format(unit=style.written_name, y=y, m=m, period=period)
             if (unit, period) == (resub_unit, last_period):
                 first = new_table(style, period, resub_first)
                 first.rows = [dict(r) for r in table.rows]
@@ -153,12 +161,18 @@ def write_returns(ctx: DemoContext, scenario: Scenario, reference_dir) -> Outcom
                            sent_at=_at(sent[(unit, period)], 9 + index))
     _write_unknown_unit_return(ctx, unit_tasks, scenario, periods[4], due_of(periods[4]))
 
-    ctx.manifest["late_returns"] = [{
-        "unit": late[0], "period": late[1], "submitted_on": sent[late].isoformat(),
-        "due_on": due_of(late[1]).isoformat()}]
-    ctx.manifest["missing_returns"] = [{"unit": missing[0], "period": missing[1],
-                                        "due_on": due_of(missing[1]).isoformat()}]
-    return Outcome(shortfalls=task_shortfalls(unit_tasks, trajs, last_written, units))
+    return Outcome(
+        shortfalls=task_shortfalls(unit_tasks, trajs, last_written, units),
+        late_returns=[{"unit": late[0], "period": late[1], "submitted_on": sent[late].isoformat(),
+                       "due_on": due_of(late[1]).isoformat()}],
+        missing_returns=[{"unit": missing[0], "period": missing[1],
+                          "due_on": due_of(missing[1]).isoformat()}])
+
+
+def _folder(ctx: DemoContext) -> str:
+    # The office files later years' returns in a folder per year: some units' file names
+    # carry only the month, and would meet last year's.
+    return "" if ctx.year == FIRST_YEAR else f"{ctx.year}年/"
 
 
 def _periods(first: str, last: str) -> list[str]:
@@ -189,5 +203,5 @@ def _write_unknown_unit_return(ctx, unit_tasks, scenario, period, due) -> None:
         table.add(task_row(ctx, style, task, status, len(table.rows) + 1))
     table.cell_defects.append((2, 1, "报送单位", "unknown_unit", UNKNOWN_UNIT))
     y, m = int(period[:4]), int(period[5:])
-    write_file(ctx, SOURCE, f"{UNKNOWN_UNIT}{y}年{m}月政务公开进展报送表.xlsx", [table],
+    write_file(ctx, SOURCE, f"{_folder(ctx)}{UNKNOWN_UNIT}{y}年{m}月政务公开进展报送表.xlsx", [table],
                sent_at=_at(sent_on, 11), rejected="unknown_unit")

@@ -1,5 +1,11 @@
+-- Yearly figures, one row per unit. A row whose unit is the division itself (the registry
+-- resolves its name and 全县 to the division's name) is the division's explicit total:
+-- division_total marks it, and the annual tables take it instead of the sum over the units.
 CREATE OR REPLACE TABLE facts AS
-SELECT division, year, unit, indicator, value, _file AS source_file, _row AS source_row
-FROM staging.facts_ranked
-WHERE row_state = 'loaded'
-ORDER BY division, year, unit, indicator;
+SELECT f.division, f.year, f.unit, f.indicator, f.value,
+       coalesce(f.unit = d.name, false) AS division_total,
+       f._file AS source_file, f._row AS source_row
+FROM staging.facts_ranked f
+LEFT JOIN ref_divisions d ON d.division = f.division
+WHERE f.row_state = 'loaded'
+ORDER BY f.division, f.year, f.unit, f.indicator;

@@ -2,9 +2,15 @@
 -- working days from receipt or, after a request to supplement, from the supplement; a
 -- recorded extension adds the rule's extension days. State judged at GONGKAI_AS_OF.
 -- limit_days / final_limit_days are those limits in working days, as the charts draw them.
+-- A reply dated after GONGKAI_AS_OF had not happened at as-of: the request is open then (its
+-- answered_on and outcome are NULL, as in the annual tables), and the ledger's date is kept
+-- in reply_after_as_of.
 CREATE OR REPLACE TABLE requests AS
 WITH loaded AS (
-    SELECT * FROM staging.requests_ranked WHERE row_state = 'loaded'
+    SELECT * REPLACE (CASE WHEN answered_on <= getvariable('as_of') THEN answered_on END AS answered_on,
+                      CASE WHEN answered_on <= getvariable('as_of') THEN outcome END AS outcome),
+           CASE WHEN answered_on > getvariable('as_of') THEN answered_on END AS reply_after_as_of
+    FROM staging.requests_ranked WHERE row_state = 'loaded'
 ),
 ruled AS (
     SELECT l.*, r.rule, r.answer_working_days, r.extension_working_days,
@@ -40,7 +46,7 @@ SELECT division, request_id, unit, received_on, channel, applicant_type, applica
            WHEN getvariable('as_of') > final_due_on THEN 'open_overdue'
            ELSE 'open'
        END AS state,
-       supplement_asked_on, supplement_done_on, fee_yuan,
+       supplement_asked_on, supplement_done_on, fee_yuan, reply_after_as_of,
        _file AS source_file, _row AS source_row
 FROM final
 ORDER BY division, received_on, request_id;

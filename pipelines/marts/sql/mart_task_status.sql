@@ -28,11 +28,13 @@ evidence AS (
     GROUP BY ALL
 ),
 due AS (
+    -- The deadline the task is judged by (plan_tasks.judged_due_on): its date, or its event's
+    -- date plus the offset, moved to the plan's issue date plus the same interval when the
+    -- plan's words name a day before the plan existed.
     SELECT tu.division, tu.year, tu.task_code, tu.unit, t.deadline_kind, t.ongoing,
-           coalesce(t.due_on, CAST(e.event_on + t.event_offset_days * INTERVAL 1 DAY AS DATE)) AS due_on
+           t.judged_due_on AS due_on
     FROM plan_task_units tu
     JOIN plan_tasks t USING (division, year, task_code)
-    LEFT JOIN ref_events e ON e.division = t.division AND e.year = t.year AND e.event = t.event
 ),
 joined AS (
     SELECT d.*, l.status, l.period AS last_period,

@@ -8,7 +8,9 @@ so both show the same picture. Every fact comes from the marts, none from refere
 
 Notebooks read the published marts through :func:`open_marts`, always read-only: a build
 writes a staging copy and swaps it in atomically (``pipelines.resources``), so a notebook
-left open never blocks a build and never sees a half-written database.
+left open never blocks a build and never sees a half-written database. The date "open" and
+"overdue" were judged at is the build's (``build_info``, :func:`as_of_notice`), never the
+environment's: a notebook run later shows the figures as they were built.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from IPython.display import Markdown
 
 from pipelines.db import SqlFolder
+from pipelines.marts.published import BuildInfo, build_info
 from pipelines.notebooks import render
 from pipelines.settings import DB_FILENAME, PROJECT_ROOT
 
@@ -96,6 +100,19 @@ def division_name(con: duckdb.DuckDBPyConnection, division: str) -> str:
     """The division's name (``ref_divisions``; the code if the marts do not know it)."""
     row = SQL.run(con, "division_name", {"division": division}).fetchone()
     return str(row[0]) if row else division
+
+
+def built(con: duckdb.DuckDBPyConnection, division: str) -> BuildInfo:
+    """The build the division's published marts come from: its as-of date, time and id."""
+    return build_info(con, division)
+
+
+def as_of_notice(con: duckdb.DuckDBPyConnection, division: str) -> Markdown:
+    """``数据截至 2020年1月10日（2020-01-12 09:30 构建）``: the date states were judged at."""
+    info = built(con, division)
+    when = f"，{info.built_at:%Y-%m-%d %H:%M} 构建" if info.built_at else ""
+    return Markdown(f"数据截至 {info.as_of_text}（到期、逾期等状态按此日期判定{when}，"
+                    f"构建号 {(info.build_id or '—')[:8]}）")
 
 
 def setup() -> None:

@@ -39,7 +39,8 @@ LABELS = {
     "answered_late": "逾期答复", "open_overdue": "逾期未答复",
     "median_working_days": "答复用时中位数（工作日）", "max_working_days": "最长用时（工作日）",
     "template": "统计表模板", "row_code": "行号", "label": "项目", "measure_unit": "计量单位",
-    "value": "本年", "previous": "上年", "change": "增减", "year": "年度", "source": "数据来源",
+    "value": "本年", "previous": "上年", "change": "增减", "yoy": "同比", "year": "年度",
+    "source": "数据来源",
 }
 
 

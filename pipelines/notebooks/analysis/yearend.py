@@ -17,10 +17,11 @@ import pandas as pd
 from IPython.display import display
 
 from pipelines.db import table_exists
-from pipelines.notebooks.analysis import data_dir_of, one_row, query
+from pipelines.notebooks.analysis import built, data_dir_of, one_row, query
 from pipelines.notebooks.analysis.display import heading, notice, show
 from pipelines.pack.load import load_pack
-from pipelines.settings import Settings, load_settings, parse_as_of
+from pipelines.settings import Settings
+from pipelines.vocabulary import format_number
 
 TABLE = "annual_report"
 
@@ -114,26 +115,39 @@ def changes(con: duckdb.DuckDBPyConnection, division: str, year: int, top: int =
 
 
 def leaders_pack(con: duckdb.DuckDBPyConnection, division: str, year: int,
-                 data_dir: str | os.PathLike | None = None, as_of: str | None = None):
-    """The leaders' pack of the year as the build writes it (``pipelines.pack.assets.PackData``).
-
-    ``as_of`` (``YYYY-MM-DD``, default ``GONGKAI_AS_OF`` or today) is the pack's "data as of"
-    date; what was due or overdue is the build's verdict, read from the marts.
-    """
-    settings = Settings(data_dir=data_dir_of(data_dir),
-                        as_of=parse_as_of(str(as_of)) if as_of else load_settings().as_of)
-    return load_pack(con, settings, division, year)
+                 data_dir: str | os.PathLike | None = None):
+    """The leaders' pack of the year as the build writes it (``pipelines.pack.model.PackData``),
+    "data as of" the build's as-of date (``build_info``), whatever the environment says."""
+    info = built(con, division)
+    return load_pack(con, Settings(data_dir=data_dir_of(data_dir), as_of=info.as_of), division, year)
 
 
 def headline_figures(pack) -> pd.DataFrame:
-    """The pack's headline figures with last year's and the change (rows: label, value, …)."""
+    """The pack's headline figures with last year's, the change and 同比 where last year has
+    a figure measuring the same (rows: label, value, previous, change, yoy, source)."""
     rows = [{"label": f.label, "value": f.text, "previous": None if f.previous is None else
-             f"{f.previous:g}{f.unit}", "change": f.change, "source": f.source}
+             f"{format_number(f.previous, f.unit)}{f.unit}", "change": f.change, "yoy": f.yoy,
+             "source": f.source}
             for f in pack.figures.values()]
-    df = pd.DataFrame(rows, columns=["label", "value", "previous", "change", "source"])
+    df = pd.DataFrame(rows, columns=["label", "value", "previous", "change", "yoy", "source"])
     if df["previous"].isna().all():
-        df = df.drop(columns=["previous", "change"])
+        df = df.drop(columns=["previous", "change", "yoy"])
     return df
+
+
+def show_changes(pack) -> None:
+    """What changed since the last publication with other figures (the pack's 「与上次发布相比」)."""
+    changes = pack.changes
+    if changes is None:
+        display(notice("数据集市中没有已发布数字的历史。"))
+        return
+    display(notice(changes.summary))
+    if changes.cells:
+        display(show(pd.DataFrame(changes.cells)[["table", "row", "label", "old", "new", "change"]],
+                     labels={"table": "统计表", "row": "行号", "old": "上次发布", "new": "本次"}))
+    if changes.metrics:
+        display(show(pd.DataFrame(changes.metrics)[["task", "description", "old", "new"]],
+                     labels={"task": "任务", "old": "上次发布", "new": "本次"}))
 
 
 def show_notes(pack) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from pipelines.plan.importer.errors import PlanImportError
 from pipelines.plan.importer.parenthetical import parse_parenthetical, split_trailing_parenthetical
@@ -11,7 +12,7 @@ from pipelines.plan.importer.structure import Block, body_start, find_title, ite
 from pipelines.plan.importer.targets import find_targets, plan_targets
 from pipelines.reference.units import UnitRegistry
 
-_ISSUED = re.compile(r"发表日期\s*[:：]\s*(\d{4})年(\d{1,2})月")
+_ISSUED = re.compile(r"发表日期\s*[:：]\s*(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 
 def _task(
@@ -61,7 +62,8 @@ def import_plan(
 ) -> dict:
     """Parse a plan's text into the catalogue dict that ``plan_from_dict`` reads.
 
-    ``first_period`` defaults to the month the plan was published (``发表日期``), else January.
+    ``first_period`` defaults to the month the plan was published (``发表日期``), else January;
+    ``issued_on`` is that day, when the text gives it.
     Raises ``PlanImportError`` naming the task and the phrase when the text cannot be read.
     """
     lines = text.lstrip("\ufeff").splitlines()
@@ -99,14 +101,17 @@ def import_plan(
                         **common,
                     )
                 )
+    m = _ISSUED.search(text)
     if first_period is None:
-        m = _ISSUED.search(text)
         first_period = f"{m[1]}-{int(m[2]):02d}" if m and int(m[1]) == year else f"{year}-01"
+    # The plan's issue date: a deadline before it is judged from it (docs/rules.md).
+    issued_on = date(int(m[1]), int(m[2]), int(m[3])).isoformat() if m and m[3] else None
     return {
         "division": str(division),
         "year": int(year),
         "title": title,
         "source_text": source_text,
+        "issued_on": issued_on,
         "reporting": {
             "due_day": due_day,
             "first_period": first_period,

@@ -18,7 +18,9 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
                                      WHEN 'done_late' THEN '逾期完成（' || d.completed_on || '）'
                                      ELSE '完成但无佐证链接' END
                      ORDER BY string_split(d.task_code, '.')::INTEGER[], d.unit)
-                FILTER (WHERE NOT (d.state = 'done_on_time' AND d.evidence_url IS NOT NULL)), [])
+                -- a plan with nothing due yet joins one empty row: it is no shortfall
+                FILTER (WHERE d.task_code IS NOT NULL
+                          AND NOT (d.state = 'done_on_time' AND d.evidence_url IS NOT NULL)), [])
            AS shortfalls,
        [count(d.task_code) || ' 项到期'] AS evidence
 FROM plan_targets t
