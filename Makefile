@@ -9,7 +9,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= $(CURDIR)/data
-DEMO_AS_OF := 2019-01-10
+DEMO_AS_OF := 2020-01-10
 DAGSTER_YAML ?= dagster.yaml
 
 export UV_PYTHON_DOWNLOADS := never
@@ -18,7 +18,7 @@ export UV_LINK_MODE := copy
 
 LAB_PORT ?= 8888
 
-.PHONY: setup system demo build test lint ui lab clean help
+.PHONY: setup system demo build test bench lint ui lab clean help
 
 help:
 	@echo "make demo   生成演示数据并构建全部数据集市"
@@ -26,6 +26,7 @@ help:
 	@echo "make build  用 data/raw 中的真实文件构建（GONGKAI_AS_OF 默认今天）"
 	@echo "make ui     启动 Dagster 界面和守护进程（http://127.0.0.1:3000）"
 	@echo "make lab    启动 JupyterLab 分析笔记本（http://127.0.0.1:8888，项目环境内核）"
+	@echo "make bench  基准测试：与同一次运行中测得的下限对比（结果在 bench/results/）"
 	@echo "make lint   ruff 检查"
 
 $(UV):
@@ -57,6 +58,10 @@ build: setup
 
 test: setup system
 	$(PY) -m pytest
+
+# BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1,22 --province 8" for a shorter run.
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 from counties import DEMO, make_counties  # noqa: E402
 
 PYTHON = sys.executable
-AS_OF = "2019-01-10"
+AS_OF = "2020-01-10"
 TOTAL_DIVISIONS = 2846
 
 

@@ -29,7 +29,7 @@ from pipelines.locks import file_lock
 from pipelines.partitions import PARTITION_TAG
 from pipelines.publish import Published, new_database, publish_division
 from pipelines.reference.load import reference_digest, store_for
-from pipelines.settings import SOURCES, Settings, load_settings, parse_as_of
+from pipelines.settings import SOURCES, Settings, duckdb_memory_mb, load_settings, parse_as_of
 
 STAGING_DIR = ".staging"
 LOCKS_DIR = ".locks"
@@ -141,7 +141,9 @@ class MartsDatabase(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to this run's staging database."""
-        con = duckdb.connect(str(self.staging_path))
+        spill = self.staging_path.parent / "spill"
+        con = duckdb.connect(str(self.staging_path), config={
+            "memory_limit": f"{duckdb_memory_mb()}MB", "temp_directory": str(spill)})
         try:
             con.execute("SET VARIABLE as_of = ?", [self.as_of_date])
             yield con

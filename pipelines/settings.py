@@ -99,6 +99,12 @@ class Limits:
         return self.max_unpacked_mb * 1024 * 1024
 
 
+# DuckDB would otherwise take 80 % of the machine's memory for one build's hash tables (a
+# 1,000,000-row ledger reached 8 GB); with a limit it spills to disk beside the staging file.
+DEFAULT_DUCKDB_MEMORY_MB = 1024
+DUCKDB_MEMORY_VARIABLE = "GONGKAI_DUCKDB_MEMORY_MB"
+
+
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     text = (env.get(name) or "").strip()
     if not text:
@@ -115,3 +121,9 @@ def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
         max_unpacked_mb=_positive_int(env, LIMIT_VARIABLES["max_unpacked_mb"], DEFAULT_MAX_UNPACKED_MB),
         max_return_rows=_positive_int(env, LIMIT_VARIABLES["max_return_rows"], DEFAULT_MAX_RETURN_ROWS),
     )
+
+
+def duckdb_memory_mb(environ: Mapping[str, str] | None = None) -> int:
+    """The memory one build's DuckDB may use before it spills to disk (``GONGKAI_DUCKDB_MEMORY_MB``)."""
+    env = os.environ if environ is None else environ
+    return _positive_int(env, DUCKDB_MEMORY_VARIABLE, DEFAULT_DUCKDB_MEMORY_MB)

@@ -141,3 +141,20 @@ def test_reminders_run_with_the_monthly_progress_run_and_not_on_file_drops():
     for sensor in ("returns_files", "requests_files"):
         keys = defs.get_sensor_def(sensor).asset_selection.resolve(graph)
         assert not {"return_reminders", "return_forms"} & {k.path[-1] for k in keys}
+
+
+def test_the_plan_progress_notebook_shows_the_year_month_by_month(con):
+    from pipelines.notebooks.analysis import reminders
+
+    months = reminders.by_month(con, DIVISION, 2018)
+    assert months["month_label"].tolist() == [f"2018年{m}月" for m in range(6, 13)]
+    assert set(months["units_due"]) == {41}
+    counts = months.set_index("month_label")[["missing", "quarantined", "late_submitted"]]
+    assert counts.loc["2018年8月"].tolist() == [1, 0, 0]
+    assert counts.loc["2018年9月"].tolist() == [0, 0, 1]
+    assert counts.sum().tolist() == [1, 4, 1]
+    period, listing = reminders.month_list(con, DIVISION, 2018, "2018-08")
+    assert period == "2018-08" and listing["unit"].tolist() == ["大战场镇"]
+    assert listing.iloc[0].reason == "未收到2018年8月的进展报送表（应于2018年9月5日前报送）"
+    latest, listing = reminders.month_list(con, DIVISION, 2018)
+    assert latest == "2018-12" and listing.empty

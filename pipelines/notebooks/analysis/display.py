@@ -40,7 +40,9 @@ LABELS = {
     "median_working_days": "答复用时中位数（工作日）", "max_working_days": "最长用时（工作日）",
     "template": "统计表模板", "row_code": "行号", "label": "项目", "measure_unit": "计量单位",
     "value": "本年", "previous": "上年", "change": "增减", "yoy": "同比", "year": "年度",
-    "source": "数据来源",
+    "source": "数据来源", "units_due": "应报送单位", "missing": "未报送", "quarantined": "被退回",
+    "late_submitted": "逾期报送", "problem_label": "问题", "submitted_on": "报送日期",
+    "reason": "原因（可在电话中直接念给单位）",
 }
 
 
