@@ -6,6 +6,8 @@ Workloads (bench/README.md says what each measures and why):
 - W2 one new return dropped into the built county: whole process, which steps ran, files parsed;
 - W3 nothing changed: whole process, and whether any published file was rewritten;
 - W4 a province of 22 counties, cold, on every core;
+- W6 a county whose request ledger has 1,000,000 rows: cold build (marts and annual tables),
+  peak memory of the whole process tree, against DuckDB reading the same CSV;
 - W5 a national simulation: marts and pack at N = 1, 22 and 100 counties (marginal cost per
   county, publishing one county when N are published, peak memory, disk), projected to 2,846
   county-level divisions on k workers.
@@ -162,6 +164,26 @@ def new_return(data_dir: Path, division: str) -> Path:
     return target
 
 
+def big_ledger(work: Path, rows: int) -> Path:
+    """A data directory whose only raw file is a request ledger of ``rows`` valid requests."""
+    data = work / f"ledger-{rows}"
+    if data.exists():
+        shutil.rmtree(data)
+    folder = data / "raw" / DEMO / "requests"
+    folder.mkdir(parents=True)
+    import duckdb
+
+    duckdb.connect().execute(f"""
+        COPY (SELECT 'YSQ' || lpad(i::VARCHAR, 7, '0') AS 申请编号,
+                     DATE '2018-01-02' + (i % 330)::INTEGER AS 收到日期, '网络' AS 申请方式,
+                     '自然人' AS 申请人类型, '县财政局' AS 受理单位, '同意公开' AS 办理结果,
+                     DATE '2018-01-02' + (i % 330)::INTEGER + 7 AS 答复日期, '' AS 申请人,
+                     '' AS 证件号码, '' AS 联系电话, '' AS 补正告知日期, '' AS 补正完成日期,
+                     '否' AS 是否延期, '' AS 收费金额
+              FROM range({rows}) t(i)) TO '{folder / "台账.csv"}' (HEADER)""")
+    return data
+
+
 def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
     parser = argparse.ArgumentParser(description="Gongkai 基准测试（与同一次运行中测得的下限对比）")
     parser.add_argument("--sizes", default="1,22,100", help="W5 的县数（逗号分隔）")
@@ -169,6 +191,7 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    parser.add_argument("--ledger-rows", type=int, default=1_000_000, help="W6 台账行数")
     parser.add_argument("--skip", default="", help="跳过的负载（如 W4,W5）")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -227,6 +250,13 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
                    "target_s": round(len(codes) * w1_all / 1.7, 1) if w1_all else None,
                    "per_county_s": round(m.seconds / len(codes), 2), "peak_rss_mb": m.peak_rss_mb,
                    "disk_marts_mb": disk_mb(province / "marts")}
+    if "W6" not in skip:
+        data = big_ledger(args.work, args.ledger_rows)
+        f = floor(data, [DEMO], logs / "floor-ledger.log")
+        m = build(data, logs / "W6.log", "--no-notebooks", "--no-pack")
+        w["W6"] = {"rows": args.ledger_rows, "floor_s": f, "process_s": m.seconds,
+                   "ratio": round(m.seconds / f, 1), "peak_rss_mb": m.peak_rss_mb,
+                   "disk_marts_mb": disk_mb(data / "marts" / "divisions")}
     if "W5" not in skip:
         sizes = [int(x) for x in args.sizes.split(",")]
         w5 = {"sizes": {}}
@@ -288,6 +318,10 @@ def report(results: dict) -> str:
     if "W4" in w:
         x = w["W4"]
         lines.append(f"| W4 全省 {x['counties']} 县冷启动（{x['jobs']} 个进程） | {x['process_s']} s | "
+                     f"{x['floor_s']} s | {x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
+    if "W6" in w:
+        x = w["W6"]
+        lines.append(f"| W6 一县、依申请公开台账 {x['rows']:,} 行（数据集市与年报表） | {x['process_s']} s | "
                      f"{x['floor_s']} s | {x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
     if "W5" in w:
         for n, x in w["W5"]["sizes"].items():

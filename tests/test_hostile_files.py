@@ -208,6 +208,31 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
+def measured_build(data_dir: Path, env: dict[str, str], *flags: str) -> tuple[str, str, int]:
+    """``python -m pipelines build`` on ``data_dir`` in a wrapper process whose only child is the
+    build: (wrapper's stdout — exit code and the largest child's max RSS in kB —, stderr, peak
+    memory of the whole tree sampled every 0.2 s)."""
+    wrapper = ("import resource, subprocess, sys\n"
+               f"done = subprocess.run([sys.executable, '-m', 'pipelines', 'build', *{list(flags)!r}])\n"
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    full_env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), **env}
+    full_env.pop("GONGKAI_MAX_UNPACKED_MB", None)
+    proc = subprocess.Popen([sys.executable, "-c", wrapper], cwd=ROOT, env=full_env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_memory(proc.pid))
+            threading.Event().wait(0.2)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate(timeout=1800)
+    sampler.join()
+    assert proc.returncode == 0, err[-3000:]
+    return out, err, peak[0]
+
+
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
     """``python -m pipelines build`` on a data directory of hostile files and one good return,
@@ -225,26 +250,9 @@ def hostile_build(tmp_path_factory):
                                                   [["1.1.1", "x", "推进中", None, None, None, None]] * 400))
     write_xlsx(returns / "县财政局.et", return_rows("县财政局", "2018-08", None, []))
     encrypted_workbook(returns / "加密.xlsx")
-    wrapper = ("import resource, subprocess, sys\n"
-               "done = subprocess.run([sys.executable, '-m', 'pipelines', 'build'])\n"
-               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
-    env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": "2018-12-31",
-           "GONGKAI_MAX_RETURN_ROWS": "300"}
-    env.pop("GONGKAI_MAX_UNPACKED_MB", None)
-    proc = subprocess.Popen([sys.executable, "-c", wrapper], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_memory(proc.pid))
-            threading.Event().wait(0.2)
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate(timeout=1200)
-    sampler.join()
-    assert proc.returncode == 0, err[-3000:]
-    return data_dir, out, err, peak[0]
+    out, err, peak = measured_build(data_dir, {"GONGKAI_AS_OF": "2018-12-31",
+                                               "GONGKAI_MAX_RETURN_ROWS": "300"})
+    return data_dir, out, err, peak
 
 
 def test_a_build_with_hostile_files_stays_within_2_gb(hostile_build):
@@ -294,3 +302,41 @@ def test_a_refused_return_whose_unit_could_be_read_is_on_the_reminder_list(hosti
     assert finance.reason.startswith("之后再次报送的文件未能导入：“报送日期”的值“八月三日”有误")
     assert set(frame["problem"]) == {"missing", "quarantined"} and len(frame) == 41
     assert frame[frame["problem"] == "quarantined"]["unit"].tolist() == ["县审计局", "县财政局"]
+
+
+LEDGER_ROWS = 200_000
+
+
+def test_a_large_ledger_is_read_in_bounded_memory(tmp_path):
+    """A request ledger far larger than any county's, with DuckDB held to 256 MB so that it
+    must spill: the build loads every row and stays within 2 GB. (``make bench``, W6, builds a
+    1,000,000-row ledger with the default limit and reports its peak memory.)"""
+    folder = tmp_path / "raw" / DIVISION / "requests"
+    folder.mkdir(parents=True)
+    duckdb.connect().execute(f"""
+        COPY (SELECT 'YSQ' || lpad(i::VARCHAR, 7, '0') AS 申请编号,
+                     DATE '2018-01-02' + (i % 330)::INTEGER AS 收到日期,
+                     ['当面', '网络', '信函'][i % 3 + 1] AS 申请方式, '自然人' AS 申请人类型,
+                     '县财政局' AS 受理单位, '同意公开' AS 办理结果,
+                     DATE '2018-01-02' + (i % 330)::INTEGER + 7 AS 答复日期, '' AS 申请人,
+                     '' AS 证件号码, '' AS 联系电话, '' AS 补正告知日期, '' AS 补正完成日期,
+                     '否' AS 是否延期, '' AS 收费金额
+              FROM range({LEDGER_ROWS}) t(i)) TO '{folder / "台账.csv"}' (HEADER)""")
+    out, err, tree_peak = measured_build(tmp_path, {"GONGKAI_AS_OF": "2018-12-31",
+                                                    "GONGKAI_DUCKDB_MEMORY_MB": "256"},
+                                         "--no-notebooks", "--no-pack")
+    code, max_rss_kb = map(int, out.strip().splitlines()[-1].split())
+    print(f"\n{LEDGER_ROWS} 行台账的构建峰值内存：最大单个进程 {max_rss_kb / 1024:.0f} MB，"
+          f"进程树合计 {tree_peak / MB:.0f} MB")
+    assert code == 0 and max_rss_kb * 1024 <= TWO_GB and tree_peak <= TWO_GB
+    con = duckdb.connect(str(tmp_path / "marts" / "gongkai.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(DISTINCT request_id) FROM requests").fetchone() == (
+            LEDGER_ROWS, LEDGER_ROWS)
+        cells = dict(con.execute("SELECT row_code, value FROM annual_report WHERE year = 2018 "
+                                 "AND unit IS NULL AND row_code IN ('3.1', '3.1.1', '3.1.3', '3.1.4')"
+                                 ).fetchall())
+    finally:
+        con.close()
+    # rows 0, 3, 6, … are 当面, 1, 4, … 网络, 2, 5, … 信函: 66,667 + 66,667 + 66,666
+    assert cells == {"3.1": 200_000, "3.1.1": 66_667, "3.1.3": 66_667, "3.1.4": 66_666}

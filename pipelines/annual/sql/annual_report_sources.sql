@@ -10,19 +10,34 @@ WITH cells AS (
     FROM staging.annual_years y
     JOIN ref_annual_cells c ON c.template = y.template AND c.kind = 'data'
 ),
-matched AS (
-    SELECT c.division, c.year, c.template, c.table_code, c.row_code, c.col_code,
-           c.lineage_source AS source, r.record_id, r.record_unit, r.for_division, r.whole_division,
-           CASE WHEN c.measure = 'count' THEN 1.0 ELSE r.nums[c.measure] * c.scale END AS amount
+-- A cell's conditions read only a record's attributes, and a ledger of a million requests has
+-- a few hundred distinct attribute sets: judge the conditions once per set (signature), then
+-- join the records by it. Judging them per cell × record spilled 13 GB for 1,000,000 requests.
+signatures AS (
+    SELECT DISTINCT division, year, source, year_by, attrs, CAST(attrs AS VARCHAR) AS signature
+    FROM staging.annual_records
+),
+cell_signatures AS (
+    SELECT c.division, c.year, c.template, c.table_code, c.row_code, c.col_code, c.measure, c.scale,
+           c.lineage_source, c.source, c.year_by, s.signature
     FROM cells c
-    JOIN staging.annual_records r
-        ON r.division = c.division AND r.year = c.year AND r.source = c.source AND r.year_by = c.year_by
+    JOIN signatures s
+        ON s.division = c.division AND s.year = c.year AND s.source = c.source AND s.year_by = c.year_by
     WHERE NOT EXISTS (
         SELECT 1 FROM ref_annual_conditions k
         WHERE k.template = c.template AND k.table_code = c.table_code
           AND k.row_code = c.row_code AND k.col_code = c.col_code
-          AND coalesce(list_contains(k.vals, r.attrs[k.attr]), false) = k.negate
+          AND coalesce(list_contains(k.vals, s.attrs[k.attr]), false) = k.negate
     )
+),
+matched AS (
+    SELECT c.division, c.year, c.template, c.table_code, c.row_code, c.col_code,
+           c.lineage_source AS source, r.record_id, r.record_unit, r.for_division, r.whole_division,
+           CASE WHEN c.measure = 'count' THEN 1.0 ELSE r.nums[c.measure] * c.scale END AS amount
+    FROM cell_signatures c
+    JOIN staging.annual_records r
+        ON r.division = c.division AND r.year = c.year AND r.source = c.source
+       AND r.year_by = c.year_by AND CAST(r.attrs AS VARCHAR) = c.signature
 ),
 -- A sum (fees, trainees) lists only the records that add something to it; a fact reported
 -- as 0 is kept, as the record that the unit did report.
