@@ -184,7 +184,7 @@ def test_requests_notebook_shows_the_marts_numbers(executed, demo):
     assert figures["overdue"] == late + open_overdue
     # what a reader sees says the same
     assert f"| 收到申请 | {received} 件 |" in shown["text/markdown"]
-    assert f"| 逾期未答复 | {open_overdue} 件 |" in shown["text/markdown"]
+    assert f"| 　　其中：逾期未答复 | {open_overdue} 件 |" in shown["text/markdown"]
     table = outputs_text(cell_tagged(nb, "open-and-late"))
     assert table.count("<tr") - 1 == listed  # one header row
 

@@ -24,7 +24,7 @@ from pipelines.pack.charts import FONT_FAMILY
 from pipelines.pack.figures import TABLE_SOURCE
 from pipelines.pack.model import Chart, PackData
 from pipelines.pack.page import SECTIONS
-from pipelines.vocabulary import METRIC_RESULTS, format_number
+from pipelines.vocabulary import METRIC_RESULTS, format_number, metric_measure
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
@@ -106,7 +106,8 @@ def _metrics(pack: PackData) -> list[dict]:
         short = [str(s) for s in r.shortfalls if s is not None] if r.shortfalls is not None else []
         rows.append({
             "task": "全方案" if r.task_code is None or pd.isna(r.task_code) else str(r.task_code),
-            "description": str(r.description), "target": str(r.target or ""), "actual": str(r.actual or ""),
+            "description": str(r.description), "target": str(r.target or ""),
+            "actual": metric_measure(r),
             "verdict": METRIC_RESULTS[passed], "css": VERDICT_CLASSES[passed],
             "shortfalls": "；".join(short[:5]) + (f"等，共{len(short)}项" if len(short) > 5 else ""),
         })
