@@ -4,10 +4,9 @@
 SELECT (SELECT count(*) FROM plan_tasks WHERE division = $division AND year = $year) AS tasks,
        count(DISTINCT unit) AS units,
        count(*) AS pairs,
-       count(*) FILTER (WHERE state = 'not_applicable') AS not_applicable,
        count(*) FILTER (WHERE due_on IS NOT NULL AND state <> 'not_applicable') AS with_deadline,
        count(*) FILTER (WHERE due_on IS NULL AND state <> 'not_applicable') AS without_deadline,
-       ${states},
+       ${states},  -- one count per state, not_applicable among them
        count(*) FILTER (WHERE past_due AND state <> 'not_applicable') AS due,
        count(*) FILTER (WHERE past_due AND state = 'done_on_time') AS due_done_on_time,
        count(*) FILTER (WHERE past_due AND state = 'done_late') AS due_done_late,
