@@ -127,14 +127,14 @@ def section_label(code: str, title: str | None) -> str:
 
 
 def measure_text(value: float | None, base: float | None, unit: str | None) -> str:
-    """A plan metric's measured quantity as printed: ``440/488 项`` where it is a part of a
-    whole (``actual_base``), ``4 次`` where it is a count; ``—`` when it was not measured."""
+    """A plan metric's measured quantity as printed: ``440/488项`` where it is a part of a
+    whole (``actual_base``), ``4次`` where it is a count; ``—`` when it was not measured."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     unit = unit or ""
     if base is None or (isinstance(base, float) and math.isnan(base)):
-        return f"{format_number(value)} {unit}".strip()
-    return f"{format_number(value)}/{format_number(base)} {unit}".strip()
+        return f"{format_number(value)}{unit}"
+    return f"{format_number(value)}/{format_number(base)}{unit}"
 
 
 def metric_measure(row) -> str:

@@ -196,7 +196,7 @@ def test_notebook_draft_and_metric_agree_on_tasks_done_on_time(demo, tmp_path, y
             f"逾期完成{expected['done_late']}项、逾期未完成{expected['overdue']}项") in text
     assert (f"已到完成时限的{expected['due']}项中，按时完成{expected['due_done_on_time']}项（其中附佐证链接"
             f"{expected['due_with_evidence']}项、无佐证链接{expected['due_without_evidence']}项）") in text
-    assert f"实际为{expected['due_with_evidence']}/{expected['due']} 项" in text
+    assert f"实际为{expected['due_with_evidence']}/{expected['due']}项" in text
 
 
 def test_state_tables_end_with_their_whole(demo):
