@@ -34,6 +34,7 @@ TASK_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # The row of a summary table that is the whole its other rows are parts of.
 TOTAL_LABEL = "合计"
+SUBTOTAL_LABEL = "小计"
 
 # A pair due by the as-of date and done on time, with or without its evidence link.
 EVIDENCE: dict[str, str] = {"due_with_evidence": "附佐证链接", "due_without_evidence": "无佐证链接"}
@@ -67,6 +68,7 @@ FIGURE_LABELS: dict[str, str] = {
     "requests_on_time_or_open": "按时答复或未到期",
     "disclosures_items": "主动公开信息（按索引号）", "disclosures_timely": "按时公开",
     "disclosures_late": "超期公开",
+    "appeals": "行政复议、行政诉讼案件", "appeals_reviews": "行政复议", "appeals_suits": "行政诉讼",
 }
 
 # The leaders' pack's headline figures (the template's ``figures``, docs/figures.md) as the

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.db import write_frame
-from pipelines.vocabulary import CARD_PREFIX, FIGURE_LABELS, TASK_GROUPS, format_number
+from pipelines.vocabulary import CARD_PREFIX, FIGURE_LABELS, TASK_GROUPS, TOTAL_LABEL, format_number
 
 # whole → the parts it is the sum of (figure keys as the pages name them).
 WHOLES: dict[str, tuple[str, ...]] = {
@@ -40,11 +40,15 @@ WHOLES: dict[str, tuple[str, ...]] = {
     "requests_answered": ("requests_answered_on_time", "requests_answered_late"),
     "requests_unanswered": ("requests_open", "requests_open_overdue"),
     "disclosures_items": ("disclosures_timely", "disclosures_late"),
+    "appeals": ("appeals_reviews", "appeals_suits"),
     # the pack's cards: requests closed in the year, on time or late
     "card_requests_closed": ("card_requests_on_time", "card_requests_late"),
 }
 # A card that states a figure other pages state too, under the same definition: one key.
-CARD_FIGURES = {"requests_received": "requests_received"}
+CARD_FIGURES = {"requests_received": "requests_received", "reviews": "appeals_reviews",
+                "suits": "appeals_suits"}
+# appeals.kind → figure (the two kinds of case the ledger and table 四 know)
+APPEAL_KINDS = {"行政复议": "appeals_reviews", "行政诉讼": "appeals_suits"}
 # whole → figures that are some of it (其中), never more than it, with no rest named.
 SUBSETS: dict[str, tuple[str, ...]] = {
     "card_disclosed": ("card_normative",),
@@ -119,6 +123,14 @@ def _cards(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str
             for key, fig in load.key_figures_of(con, division, year).items() if fig.value is not None}
 
 
+def _appeals_table(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
+    from pipelines.pack import html
+
+    rows = [r for r in html.appeals_rows(_pack_rows(con, "appeals", division, year)) if r["total"]]
+    return {("appeals" if r["kind"] == TOTAL_LABEL else APPEAL_KINDS.get(r["kind"], r["kind"])): r["n"]
+            for r in rows}
+
+
 def _chart_sections(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
     from pipelines.pack import charts
 
@@ -149,6 +161,7 @@ PAGES = [
     Page("notebook:disclosures", "笔记本《主动公开》主动公开概况", _notebook_disclosures),
     Page("docx:timeliness", "年报草稿（Word）主动公开时效段落", _draft_timeliness),
     Page("html:key_figures", "材料网页关键数字（年报草稿引用同一组数字）", _cards),
+    Page("html:appeals", "材料网页表格“行政复议、行政诉讼”", _appeals_table),
     Page("html:task_states_by_section", "材料网页图表“工作任务完成情况（按方案部分）”", _chart_sections),
     Page("metric:tasks_done_by_deadline", "计划指标“到期任务均按时完成并附佐证”",
          _metric("tasks_done_by_deadline", "due_with_evidence", "due")),
