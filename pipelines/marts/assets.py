@@ -138,7 +138,7 @@ MART_NAMES = [m.name for m in MARTS]
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"}, partitions_def=DIVISIONS,
-          deps=[*MART_NAMES, "plan_metrics", "annual_report", "figure_history"],
+          deps=[*MART_NAMES, "plan_metrics", "annual_report", "figure_history", "page_figures"],
           description="把本次构建的暂存库原子地替换为 marts/gongkai.duckdb（读者不受影响）")
 def gongkai_marts(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> dg.MaterializeResult:
     """Publish the staging database as the division's database and reassemble ``gongkai.duckdb``."""

@@ -17,7 +17,7 @@ import duckdb
 from pipelines.atomic import write_text
 from pipelines.fingerprint import code_digest, digest
 from pipelines.marts.digests import year_digest
-from pipelines.pack import docx, html, xlsx
+from pipelines.pack import consistency, docx, html, xlsx
 from pipelines.pack.folders import CHARTS_DIR, DOCX_FILE, PAGE_FILE, XLSX_FILE, write_folder
 from pipelines.pack.load import load_pack, pack_targets
 from pipelines.pack.model import PackData, PackResult
@@ -151,4 +151,20 @@ def leaders_pack(context: dg.AssetExecutionContext, marts_db: MartsDatabase) -> 
     })
 
 
-ASSETS = [leaders_pack]
+@dg.asset(
+    group_name="figures",
+    kinds={"duckdb"},
+    partitions_def=DIVISIONS,
+    deps=["plan_catalogue", "task_status", "plan_metrics", "requests", "disclosures", "annual_report",
+          "report_years", "unit_registry"],
+    description="页面数字登记（page_figures）：笔记本、年报草稿、材料网页图表和计划指标上出现的每个数字，"
+                "供发布前核对合计与各项、同一数字在各页面是否一致",
+)
+def page_figures(marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """Record every figure every page states (``consistency.PAGES``) in ``page_figures``."""
+    with marts_db.connect() as con:
+        rows = consistency.write_page_figures(con)
+    return dg.MaterializeResult(metadata={"rows": rows, "pages": len(consistency.PAGES)})
+
+
+ASSETS = [page_figures, leaders_pack]

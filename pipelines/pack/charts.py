@@ -31,7 +31,7 @@ REQUEST_STATES = {state: (word, colour) for (state, word), colour in zip(
     vocabulary.REQUEST_STATES.items(), (GOOD, WARN, SECONDARY, BAD), strict=True)}
 TASK_STATES = {state: (word, colour) for (state, word), colour in zip(
     vocabulary.TASK_STATES.items(),
-    (GOOD, WARN, BAD, SECONDARY, "#b3cde8", "#bdbdbd", "#8d6e63", "#e0e0e0"), strict=True)}
+    (GOOD, WARN, BAD, SECONDARY, "#b3cde8", "#81c784", "#bdbdbd", "#8d6e63", "#e0e0e0"), strict=True)}
 RETURN_RESULTS = {result: (word, colour) for (result, word), colour in zip(
     vocabulary.RETURN_RESULTS.items(), (GOOD, WARN, BAD), strict=True)}
 METRIC_RESULTS = {passed: (word, colour) for (passed, word), colour in zip(
@@ -280,6 +280,18 @@ def task_states_by_section(task_status: pd.DataFrame, section_labels: Mapping[st
     return fig
 
 
+def bar_totals(fig: go.Figure, legend: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+    """What a stacked bar chart shows a reader, read back from its traces: per coded value of
+    ``legend`` (state → (word, colour)) the sum of its bars (0 when it has none), and
+    ``pairs``, all bars together (the figure registry's page of this chart)."""
+    words = {word: key for key, (word, _) in legend.items()}
+    totals = dict.fromkeys(legend, 0)
+    for trace in fig.data:
+        if trace.name in words:
+            totals[words[trace.name]] += int(sum(trace.x))
+    return {"pairs": sum(totals.values()), **totals}
+
+
 def metric_label(task_code: object, description: object, limit: int = 28) -> str:
     """How a target is named on a chart: its task code (or 全方案) and its description."""
     code = "全方案" if task_code is None or pd.isna(task_code) else f"任务{task_code}"
@@ -290,7 +302,8 @@ def plan_metrics_status(plan_metrics: pd.DataFrame) -> go.Figure:
     """One row per quantitative target of the plan, green when met and red when missed,
     with the measured value written on the bar.
 
-    ``plan_metrics`` rows: ``task_code``, ``description``, ``target``, ``actual``, ``passed``."""
+    ``plan_metrics`` rows: ``task_code``, ``description``, ``target``, ``passed`` and the measured
+    columns (``actual_value``, ``actual_base``, ``value_unit``)."""
     n = len(plan_metrics)
     fig = new_figure("方案量化指标达标情况", height=max(HEIGHT, 140 + 40 * n))
     if not n:
@@ -303,12 +316,13 @@ def plan_metrics_status(plan_metrics: pd.DataFrame) -> go.Figure:
         if not any(mask):
             continue
         part = df[mask]
+        measured = [vocabulary.metric_measure(r) for r in part.itertuples()]
         fig.add_bar(x=[1] * len(part), y=[v for v, m in zip(y, mask, strict=True) if m], orientation="h",
                     name=label, marker_color=color, width=0.72,
-                    text=[f"{label}　实际：{_short(a, 30)}" for a in part["actual"].fillna("—")],
+                    text=[f"{label}　实际：{_short(a, 30)}" for a in measured],
                     textposition="inside", insidetextanchor="start",
                     textfont={"color": "white", "size": 14}, constraintext="none",
-                    customdata=part[["target", "actual"]].fillna("—").values,
+                    customdata=list(zip(part["target"].fillna("—"), measured, strict=True)),
                     hovertemplate="%{y}<br>目标：%{customdata[0]}<br>实际：%{customdata[1]}<extra></extra>")
     met = sum(1 for p in passed if p is True)
     fig.update_layout(barmode="stack", showlegend=False, uniformtext={"mode": False},

@@ -24,7 +24,7 @@ from pipelines.pack.charts import FONT_FAMILY
 from pipelines.pack.figures import TABLE_SOURCE
 from pipelines.pack.model import Chart, PackData
 from pipelines.pack.page import SECTIONS
-from pipelines.vocabulary import METRIC_RESULTS, format_number
+from pipelines.vocabulary import METRIC_RESULTS, SUBTOTAL_LABEL, TOTAL_LABEL, format_number, metric_measure
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
@@ -91,12 +91,23 @@ def _chart(chart: Chart) -> dict:
 
 
 def _appeals(pack: PackData) -> list[dict]:
-    a = pack.appeals
+    return appeals_rows(pack.appeals)
+
+
+def appeals_rows(a: pd.DataFrame) -> list[dict]:
+    """The page's table of the year's cases (``appeals`` rows): by kind, route and result,
+    each kind closed by its 小计 and the table by its 合计, so the rows are seen to add up."""
     if a.empty:
         return []
     counts = a.fillna("").groupby(["kind", "suit_route", "result"]).size().reset_index(name="n")
-    return [{"kind": str(r.kind), "route": str(r.suit_route or ""), "result": str(r.result or "尚未审结"),
-             "n": int(r.n)} for r in counts.itertuples()]
+    rows = []
+    for kind, part in counts.groupby("kind", sort=True):
+        rows += [{"kind": str(kind), "route": str(r.suit_route or ""), "result": str(r.result or "尚未审结"),
+                  "n": int(r.n), "total": False} for r in part.itertuples()]
+        rows.append({"kind": str(kind), "route": "", "result": SUBTOTAL_LABEL, "n": int(part["n"].sum()),
+                     "total": True})
+    rows.append({"kind": TOTAL_LABEL, "route": "", "result": "", "n": len(a), "total": True})
+    return rows
 
 
 def _metrics(pack: PackData) -> list[dict]:
@@ -106,7 +117,8 @@ def _metrics(pack: PackData) -> list[dict]:
         short = [str(s) for s in r.shortfalls if s is not None] if r.shortfalls is not None else []
         rows.append({
             "task": "全方案" if r.task_code is None or pd.isna(r.task_code) else str(r.task_code),
-            "description": str(r.description), "target": str(r.target or ""), "actual": str(r.actual or ""),
+            "description": str(r.description), "target": str(r.target or ""),
+            "actual": metric_measure(r),
             "verdict": METRIC_RESULTS[passed], "css": VERDICT_CLASSES[passed],
             "shortfalls": "；".join(short[:5]) + (f"等，共{len(short)}项" if len(short) > 5 else ""),
         })

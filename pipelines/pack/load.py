@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.annual.identities import BrokenIdentity, broken_identities
 from pipelines.annual.templates import ReportTemplate, templates_from_marts
-from pipelines.db import SqlFolder, table_columns, table_exists
+from pipelines.db import SqlFolder, string_literal, table_columns, table_exists
 from pipelines.marts.published import build_info
 from pipelines.pack.changes import load_changes
 from pipelines.pack.figures import key_figures
@@ -27,6 +27,7 @@ from pipelines.pack.model import KeyFigure, PackData, StatSheet
 from pipelines.pack.page import build_charts
 from pipelines.reference.units import whole_label
 from pipelines.settings import Settings
+from pipelines.vocabulary import TASK_STATES
 
 SQL = SqlFolder(__file__)
 
@@ -72,6 +73,21 @@ def mart_figures(con: duckdb.DuckDBPyConnection, division: str, year: int) -> di
     """Key figures counted straight from the marts (distinct items, requests, cases)."""
     row = SQL.frame(con, "mart_figures", {"division": division, "year": year}).iloc[0]
     return {k: float(v) for k, v in row.items() if v is not None and not pd.isna(v)}
+
+
+def state_count_columns(alias: str = "") -> str:
+    """``count(*) FILTER (WHERE state = 'done_on_time') AS done_on_time, …``: one count per task
+    state of the vocabulary, in its order (``alias``: the task_status table's, e.g. ``s.``)."""
+    return ",\n       ".join(f"count(*) FILTER (WHERE {alias}state = {string_literal(s)}) AS {s}"
+                              for s in TASK_STATES)
+
+
+def task_figures(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, int]:
+    """The plan's task figures of one year (``sql/task_figures.sql``): tasks, units, pairs and
+    their wholes and parts (``consistency.WHOLES``), one count per state of the vocabulary."""
+    row = SQL.frame(con, "task_figures", {"division": division, "year": year},
+                    states=state_count_columns()).iloc[0]
+    return {k: int(v) for k, v in row.items()}
 
 
 def annual_cells(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
@@ -130,9 +146,16 @@ def _division(con: duckdb.DuckDBPyConnection, division: str) -> tuple[str, str]:
     return (str(row[0]), str(row[1])) if row else (division, whole_label(division, None, None))
 
 
-def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str, year: int) -> PackData:
-    """Read everything one division-year's pack shows from the published marts (``settings``
-    name the data directory; the as-of date is the build's, from ``build_info``)."""
+@dataclass
+class _Figures:
+    known: dict[int, ReportYear]
+    templates: dict[str, ReportTemplate]
+    years: dict[int, _Year]
+    figures: dict[str, KeyFigure]
+    previous_year: int | None
+
+
+def _key_figures(con: duckdb.DuckDBPyConnection, division: str, year: int) -> _Figures:
     known = {r.year: r for r in report_years(con, division)}
     if year not in known:
         listed = "、".join(str(y) for y in known) or "无"
@@ -158,6 +181,21 @@ def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str,
             same = key in prev.figures and prev.figures[key].comparable_as == fig.comparable_as
             if same and (prev.figures[key].source == "统计表" or prev.ledgers):
                 fig.previous = prev.figures[key].value
+    return _Figures(known, templates, years, figures, previous_year)
+
+
+def key_figures_of(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, KeyFigure]:
+    """The headline figures one year's pack shows (the page's cards, the draft's sentences),
+    exactly as ``load_pack`` gives them; for the figure registry (``consistency``)."""
+    return _key_figures(con, division, year).figures
+
+
+def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str, year: int) -> PackData:
+    """Read everything one division-year's pack shows from the published marts (``settings``
+    name the data directory; the as-of date is the build's, from ``build_info``)."""
+    f = _key_figures(con, division, year)
+    known, templates, years, this = f.known, f.templates, f.years, f.years[year]
+    figures, previous_year = f.figures, f.previous_year
 
     params = {"division": division, "year": year}
     name, whole = _division(con, division)
@@ -169,7 +207,7 @@ def load_pack(con: duckdb.DuckDBPyConnection, settings: Settings, division: str,
         figures=figures, previous_year=previous_year, history=_history(years),
         disclosures=SQL.frame(con, "disclosures", params), channels=SQL.frame(con, "channels", params),
         requests=SQL.frame(con, "requests", params), appeals=SQL.frame(con, "appeals", params),
-        task_status=SQL.frame(con, "task_status", params),
+        task_status=SQL.frame(con, "task_status", params), task_figures=task_figures(con, division, year),
         plan_title=SQL.run(con, "plan_title", params).fetchone()[0],
         plan_metrics=SQL.frame(con, "plan_metrics", params), returns=SQL.frame(con, "returns", params),
         section_labels=dict(zip(sections["section"], sections["section_label"], strict=True)),

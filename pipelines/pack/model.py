@@ -201,6 +201,7 @@ class PackData:
     requests: pd.DataFrame
     appeals: pd.DataFrame
     task_status: pd.DataFrame
+    task_figures: dict[str, int]
     plan_title: str | None
     plan_metrics: pd.DataFrame
     returns: pd.DataFrame

@@ -24,8 +24,18 @@ from pipelines.annual.report_model import (
     TextParagraph,
 )
 from pipelines.annual.template_model import ReportTemplate
+from pipelines.pack.consistency import WHOLES
 from pipelines.pack.model import KeyFigure, PackData, StatTable
-from pipelines.vocabulary import METRIC_RESULTS, REQUEST_STATES, TASK_STATES, format_number
+from pipelines.vocabulary import (
+    EVIDENCE,
+    FIGURE_LABELS,
+    METRIC_RESULTS,
+    REQUEST_STATES,
+    TASK_GROUPS,
+    TASK_STATES,
+    format_number,
+    metric_measure,
+)
 
 _NUMBERING = re.compile(r"^(其中[：:]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])+")
 _TRAILING_COUNT = re.compile(r"(总次数|次数|数量|数)$")
@@ -158,16 +168,43 @@ def amount(paragraph: AmountParagraph, pack: PackData) -> str | None:
     return fill(paragraph.text, pack).replace("{value}", fig.text)
 
 
+# The wholes the plan paragraph breaks down, in the order it says them (consistency.WHOLES).
+PLAN_WHOLES = ("pairs", "with_deadline", "without_deadline", "due", "due_done_on_time")
+
+
+def plan_figures(figures: dict[str, int]) -> dict[str, int]:
+    """The figures the plan paragraph states (``load.task_figures``): the tasks, and every
+    whole of ``PLAN_WHOLES`` with all its parts (a part of 0 goes unsaid, and is 0)."""
+    keys = ["tasks", *(k for whole in PLAN_WHOLES for k in (whole, *WHOLES[whole]))]
+    return {k: figures[k] for k in dict.fromkeys(keys)}
+
+
+def _parts(figures: dict[str, int], whole: str, words: dict[str, str]) -> str:
+    return "、".join(f"{words[p]}{figures[p]}项" for p in WHOLES[whole] if figures[p])
+
+
 def plan_sentence(pack: PackData) -> str | None:
-    """How the year's plan went: tasks by state and the targets met."""
-    ts = pack.task_status
-    if ts.empty:
+    """How the year's plan went: the task × unit pairs split into those with a deadline, those
+    without and those not applicable, each split by state; the pairs already due split into on
+    time (with and without evidence), late and overdue, the base of the plan's own metric
+    ``tasks_done_by_deadline``; and the targets met."""
+    if pack.task_status.empty:
         return None
-    counts = ts["state"].value_counts()
-    states = "，".join(f"{word}{int(counts[s])}项" for s, word in TASK_STATES.items() if counts.get(s, 0))
+    f = plan_figures(pack.task_figures)
+    groups = {g: label for g, (label, _) in TASK_GROUPS.items()}
+    due_words = {f"due_{s}": TASK_STATES[s] for s in ("done_on_time", "done_late", "overdue")}
     title = f"《{pack.plan_title}》" if pack.plan_title else f"{pack.year}年政务公开工作方案"
-    text = (f"{title}确定工作任务{ts['task_code'].nunique()}项，分解到责任单位共{len(ts)}项"
-            f"（任务×责任单位）。截至{as_of_text(pack)}，{states}。")
+    text = (f"{title}确定工作任务{f['tasks']}项，分解到责任单位共{f['pairs']}项（任务×责任单位），"
+            f"其中{_parts(f, 'pairs', groups)}。截至{as_of_text(pack)}，")
+    clauses = [f"{groups[g]}的{f[g]}项中，{_parts(f, g, TASK_STATES)}"
+               for g in ("with_deadline", "without_deadline") if f[g]]
+    text += "；".join(clauses) + "。"
+    if f["due"]:
+        on_time = f"{TASK_STATES['done_on_time']}{f['due_done_on_time']}项"
+        if f["due_done_on_time"]:
+            on_time += f"（其中{_parts(f, 'due_done_on_time', EVIDENCE)}）"
+        rest = "、".join(f"{due_words[p]}{f[p]}项" for p in WHOLES["due"][1:] if f[p])
+        text += f"已到完成时限的{f['due']}项中，{on_time}" + (f"、{rest}" if rest else "") + "。"
     pm = pack.plan_metrics
     if not pm.empty:
         met = int((pm["passed"] == True).sum())  # noqa: E712 - NULL (unmeasurable) is neither
@@ -189,30 +226,49 @@ def categories_sentence(pack: PackData) -> str | None:
     return "从信息类别看，公开较多的是" + "、".join(f"{c}{int(n)}条" for c, n in counts.items()) + "。"
 
 
+def timeliness_figures(disclosures: pd.DataFrame) -> dict[str, int]:
+    """The figures the timeliness paragraph states: the year's items judged against a
+    publication deadline, published on time and late."""
+    judged = disclosures.dropna(subset=["timely"]) if "timely" in disclosures else disclosures.iloc[0:0]
+    timely = int(judged["timely"].astype(bool).sum()) if len(judged) else 0
+    return {"disclosures_items": len(judged), "disclosures_timely": timely,
+            "disclosures_late": len(judged) - timely}
+
+
 def timeliness_sentence(pack: PackData) -> str | None:
-    """How many items with a publication deadline were published in time."""
-    d = pack.disclosures
-    if d.empty or "timely" not in d:
+    """How many items with a publication deadline were published in time, and how many late."""
+    f = timeliness_figures(pack.disclosures)
+    if not f["disclosures_items"]:
         return None
-    judged = d.dropna(subset=["timely"])
-    if judged.empty:
-        return None
-    on_time = int(judged["timely"].astype(bool).sum())
-    return (f"按规定时限统计，应在时限内公开的{len(judged)}条信息中，按时公开{on_time}条，"
-            f"按时公开率{on_time / len(judged) * 100:.1f}%。")
+    return (f"按规定时限统计，应在时限内公开的{f['disclosures_items']}条信息中，"
+            f"{FIGURE_LABELS['disclosures_timely']}{f['disclosures_timely']}条、"
+            f"{FIGURE_LABELS['disclosures_late']}{f['disclosures_late']}条，"
+            f"按时公开率{f['disclosures_timely'] / f['disclosures_items'] * 100:.1f}%。")
+
+
+def requests_figures(requests: pd.DataFrame) -> dict[str, int]:
+    """The figures the requests paragraph states: the year's requests received, answered and
+    still open, each split by state (``consistency.WHOLES``)."""
+    counts = requests["state"].value_counts()
+    f = {"requests_received": len(requests),
+         **{f"requests_{s}": int(counts.get(s, 0)) for s in REQUEST_STATES}}
+    for whole in ("requests_answered", "requests_unanswered"):
+        f[whole] = sum(f[p] for p in WHOLES[whole])
+    return f
 
 
 def requests_clock_sentence(pack: PackData) -> str | None:
-    """The year's requests against their legal answer deadlines."""
+    """The year's requests against their legal answer deadlines: all received, answered (on
+    time, late) and still open (not yet due, overdue)."""
     r = pack.requests
     if r.empty:
         return None
-    c = r["state"].value_counts()
-    parts = [f"{REQUEST_STATES[s]}{int(c.get(s, 0))}件" for s in ("answered_on_time", "answered_late")]
-    open_all = int(c.get("open", 0) + c.get("open_overdue", 0))
-    if open_all:
-        parts.append(f"尚在办理{open_all}件（其中已超过答复期限{int(c.get('open_overdue', 0))}件）")
-    return f"按法定答复期限统计，本年收到的{len(r)}件申请截至{as_of_text(pack)}：" + "，".join(parts) + "。"
+    f = requests_figures(r)
+    words = {key: word for key, word in FIGURE_LABELS.items() if key.startswith("requests_")}
+    clauses = "，".join(
+        f"{words[whole]}{f[whole]}件（" + "、".join(f"{words[p]}{f[p]}件" for p in WHOLES[whole]) + "）"
+        for whole in WHOLES["requests_received"] if f[whole])
+    return f"按法定答复期限统计，本年收到的{f['requests_received']}件申请截至{as_of_text(pack)}：{clauses}。"
 
 
 def missed_targets(pack: PackData, limit: int = 5) -> list[str]:
@@ -224,10 +280,10 @@ def missed_targets(pack: PackData, limit: int = 5) -> list[str]:
     for r in pm[pm["passed"] == False].itertuples():  # noqa: E712
         short = list(r.shortfalls) if r.shortfalls is not None else []
         where = "全方案" if r.task_code is None or pd.isna(r.task_code) else f"任务{r.task_code}"
-        text = f"{r.description}（{where}）：目标为{r.target or '—'}，实际为{r.actual or '—'}。"
+        text = f"{r.description}（{where}）：目标为{r.target or '—'}，实际为{metric_measure(r)}。"
         if short:
             text += "未达标情况：" + "；".join(short[:limit])
-            text += f"等，共{len(short)}项。" if len(short) > limit else "。"
+            text += f"等，共{int(r.shortfall_count)}项。" if len(short) > limit else "。"
         out.append(text)
     return out
 

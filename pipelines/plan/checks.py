@@ -11,23 +11,28 @@ from pipelines.gx import suite_checks, suites_for
 from pipelines.marts.checks import suite_parameters
 from pipelines.plan.assets import METRICS
 from pipelines.resources import MartsDatabase
+from pipelines.vocabulary import measure_text
 
 
 def _finding(context: dg.AssetCheckExecutionContext, metric: str, rows: list[tuple]) -> dg.AssetCheckResult:
+    # A target is missed when it has shortfalls (or could not be measured): read from the
+    # columns, never from the wording of ``actual``.
     missed = [r for r in rows if r[3] is not True]
-    for code, division, year, _, _, actual, shortfalls in missed:
-        context.log.warning(f"{division} {year} {code} 未达标：{actual}；{'、'.join(shortfalls[:10])}")
+    findings = {}
+    for code, division, year, _, target_value, actual_value, actual_base, unit, count, shortfalls in missed:
+        measured = measure_text(actual_value, actual_base, unit)
+        target = measure_text(target_value, None, unit)
+        context.log.warning(f"{division} {year} {code} 未达标：实际 {measured}，目标 {target}，"
+                            f"未达标 {count if count is not None else '—'} 项；{'、'.join(shortfalls[:10])}")
+        findings[f"{division} {year} {code}"] = {
+            "目标": target_value, "实际": actual_value, "基数": actual_base, "单位": unit,
+            "未达标项数": count, "未达标": list(shortfalls)}
     return dg.AssetCheckResult(
         asset_key="plan_metrics",
         check_name=f"plan_{metric}",
         passed=not missed,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "targets": len(rows),
-            "missed": len(missed),
-            "findings": {f"{d} {y} {code}": {"目标": target, "实际": actual, "未达标": list(short)}
-                         for code, d, y, _, target, actual, short in missed},
-        },
+        metadata={"targets": len(rows), "missed": len(missed), "findings": findings},
     )
 
 
@@ -41,7 +46,8 @@ def _finding(context: dg.AssetCheckExecutionContext, metric: str, rows: list[tup
 def plan_metric_checks(context: dg.AssetCheckExecutionContext, marts_db: MartsDatabase):
     """Each kind of target passes when every target of that kind is met."""
     with marts_db.connect() as con:
-        rows = con.execute("SELECT metric, metric_code, division, year, passed, target, actual, shortfalls "
+        rows = con.execute("SELECT metric, metric_code, division, year, passed, target_value, actual_value, "
+                           "actual_base, value_unit, shortfall_count, shortfalls "
                            "FROM plan_metrics ORDER BY ALL").fetchall()
     selected = {key.name for key in context.selected_asset_check_keys}
     for metric in METRICS:

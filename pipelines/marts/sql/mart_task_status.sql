@@ -49,11 +49,16 @@ joined AS (
 )
 SELECT division, year, task_code, unit, deadline_kind, due_on, status, last_period,
        completed_on, evidence_url,
+       -- due before the as-of date: the pairs the plan's tasks_done_by_deadline judges, and
+       -- the whole every page splits into on time, late and overdue (docs/figures.md)
+       coalesce(due_on < getvariable('as_of'), false) AS past_due,
        CASE
            WHEN status = '不适用' THEN 'not_applicable'
+           -- "On time" and "late" only mean something against a due date: a task without
+           -- one (no deadline, an external one, an event not yet dated) is simply done.
+           WHEN status IN ('已完成', '长期坚持') AND due_on IS NULL THEN 'done'
            WHEN status IN ('已完成', '长期坚持') THEN
-               CASE WHEN due_on IS NOT NULL AND completed_on > due_on THEN 'done_late'
-                    ELSE 'done_on_time' END
+               CASE WHEN completed_on > due_on THEN 'done_late' ELSE 'done_on_time' END
            WHEN due_on IS NOT NULL AND getvariable('as_of') > due_on THEN 'overdue'
            WHEN due_on IS NOT NULL AND status = '推进中' THEN 'in_progress'
            WHEN due_on IS NOT NULL THEN 'not_due'

@@ -13,6 +13,8 @@ from typing import NamedTuple
 import pandas as pd
 from IPython.display import Markdown
 
+from pipelines.vocabulary import TASK_STATES
+
 # Every column a notebook table shows, with the heading a reader sees.
 LABELS = {
     "section": "方案部分", "section_label": "方案部分", "task_code": "任务编号", "title": "标题",
@@ -20,12 +22,12 @@ LABELS = {
     "state_label": "状态", "due_on": "完成时限", "status": "最近报送进展",
     "last_period": "最近报送期间", "completed_on": "完成日期", "evidence_url": "佐证链接",
     "deadline_kind": "时限类型", "pairs": "任务×单位（项）", "tasks": "任务数", "units": "单位数",
-    "done_on_time": "按时完成", "done_late": "逾期完成", "overdue": "逾期未完成",
-    "in_progress": "推进中", "not_due": "未到期", "no_deadline": "无明确时限",
-    "external": "依赖外部事项", "not_applicable": "不适用", "done_rate": "完成率",
-    "on_time_rate": "按时率", "days_late": "逾期天数", "month": "月", "month_label": "月份",
+    **TASK_STATES, "done_rate": "完成率",
+    "on_time_rate": "按时完成率（已到期）", "due": "已到期", "due_done_on_time": "已到期·按时完成", "days_late": "逾期天数", "month": "月", "month_label": "月份",
     "due_cum": "累计到期", "done_cum": "累计完成", "open_due": "到期未完成", "metric_code": "指标编号",
     "description": "指标", "target": "目标", "actual": "实际", "passed_label": "结论",
+    "target_value": "目标值", "actual_value": "实际值", "actual_base": "基数", "value_unit": "计量单位",
+    "shortfall_count": "未达标项数",
     "index_no": "索引号", "category": "信息类别", "channel": "公开渠道", "channels": "公开渠道",
     "formed_on": "成文日期", "published_on": "发布日期", "deadline_on": "公开期限",
     "rule_label": "时效规则", "basis": "依据", "items": "信息条数", "timely": "按时公开",

@@ -22,6 +22,7 @@ from pipelines.pack.charts import (
     mark_empty,
     new_figure,
 )
+from pipelines.vocabulary import TOTAL_LABEL
 
 
 def burndown(df: pd.DataFrame) -> go.Figure:
@@ -44,7 +45,9 @@ def burndown(df: pd.DataFrame) -> go.Figure:
 
 
 def states_by_unit(df: pd.DataFrame) -> go.Figure:
-    """Each unit's pairs stacked by state, most overdue at the top (progress.states_by_unit)."""
+    """Each unit's pairs stacked by state, most overdue at the top (progress.states_by_unit;
+    its 合计 row is the table's whole, not a unit, and is not drawn)."""
+    df = df[df["unit"] != TOTAL_LABEL]
     fig = new_figure("各单位任务完成情况（任务×责任单位）", height=max(HEIGHT, 150 + 22 * len(df)))
     if df.empty:
         return mark_empty(fig)

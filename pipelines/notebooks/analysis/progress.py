@@ -12,6 +12,9 @@ import pandas as pd
 from pipelines.notebooks.analysis import one_row, query
 from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 from pipelines.pack.charts import TASK_STATES
+from pipelines.pack.consistency import WHOLES
+from pipelines.pack.load import state_count_columns, task_figures
+from pipelines.vocabulary import FIGURE_LABELS, METRIC_RESULTS, TOTAL_LABEL
 
 STATE_ORDER = list(TASK_STATES)
 
@@ -32,23 +35,29 @@ def plan_title(con: duckdb.DuckDBPyConnection, division: str, year: int) -> str:
     return row[0] if row and row[0] else f"{year}年（数据集市中没有该年度的工作方案）"
 
 
+def _breakdown(figures: dict[str, int], whole: str, depth: int = 0) -> list[KeyFigure]:
+    """The whole, then each of its parts indented under it (and their parts, recursively)."""
+    indent = "　" * depth + ("其中：" if depth else "")
+    out = [KeyFigure(whole, indent + FIGURE_LABELS[whole], figures[whole], "项")]
+    for part in WHOLES.get(whole, ()):
+        out += _breakdown(figures, part, depth + 1)
+    return out
+
+
 def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigures:
-    """Tasks, units, task × unit pairs and how many of those due are done (on time) or overdue."""
-    row = one_row(con, "progress/summary", division, year)
-    tasks, units, pairs, with_deadline, on_time, late, overdue, not_yet_due = row
-    due = on_time + late + overdue
+    """The plan's task figures as wholes and their parts (the same ``load.task_figures`` the
+    Word draft states): every pair split by deadline and state, the pairs already due split
+    into on time (with and without evidence), late and overdue, and the on-time rate of those
+    due, whose base is named."""
+    f = task_figures(con, division, year)
+    rate = f["due_done_on_time"] / f["due"] if f["due"] else None
     return KeyFigures([
-        KeyFigure("tasks", "方案任务", tasks, "项"),
-        KeyFigure("units", "责任单位", units, "个"),
-        KeyFigure("pairs", "任务×责任单位", pairs, "项"),
-        KeyFigure("with_deadline", "其中有明确完成时限", with_deadline, "项"),
-        KeyFigure("done_on_time", "按时完成", on_time, "项"),
-        KeyFigure("done_late", "逾期完成", late, "项"),
-        KeyFigure("overdue", "逾期未完成", overdue, "项"),
-        KeyFigure("not_yet_due", "未到期或推进中", not_yet_due, "项"),
-        KeyFigure("on_time_rate", "按时完成率（按时完成 ÷（已完成＋逾期未完成））",
-                  on_time / due if due else None, "%"),
-    ], caption="任务完成情况（任务×责任单位）")
+        KeyFigure("tasks", FIGURE_LABELS["tasks"], f["tasks"], "项"),
+        KeyFigure("units", FIGURE_LABELS["units"], f["units"], "个"),
+        *_breakdown(f, "pairs"),
+        *_breakdown(f, "due"),
+        KeyFigure("on_time_rate", "按时完成率（已到期·按时完成 ÷ 已到期）", rate, "%"),
+    ], caption="任务完成情况（任务×责任单位；“其中”各项相加等于上一级合计）")
 
 
 def task_states(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
@@ -60,15 +69,26 @@ def task_states(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.
 def states_by_section(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Task × unit pairs by state, one row per section of the plan."""
     df = query(con, "progress/state_counts", division, year, group_by="t.section",
-               order_by="try_cast(section AS INTEGER), section")
+               order_by="try_cast(section AS INTEGER), section", states=state_count_columns("s."))
     df.insert(0, "section_label", df.pop("section").map(section_labels(con, division, year)))
-    return df
+    return with_total(df, "section_label")
 
 
 def states_by_unit(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Task × unit pairs by state, one row per responsible unit (most overdue first)."""
-    return query(con, "progress/state_counts", division, year, group_by="s.unit, u.kind AS unit_kind",
-                 order_by="overdue DESC, done_late DESC, unit_kind, unit")
+    df = query(con, "progress/state_counts", division, year, group_by="s.unit, u.kind AS unit_kind",
+               order_by="overdue DESC, done_late DESC, unit_kind, unit", states=state_count_columns("s."))
+    return with_total(df, "unit")
+
+
+def with_total(df: pd.DataFrame, label_column: str) -> pd.DataFrame:
+    """The rows (parts of the year's plan) and a last row 合计, the whole they add up to; its
+    on-time rate is of its own counts, not an average of the rows'."""
+    counts = [c for c in df.columns if c == "pairs" or c in TASK_STATES or c.startswith("due")]
+    total = {c: None for c in df.columns} | {label_column: TOTAL_LABEL}
+    total |= {c: int(df[c].sum()) for c in counts}
+    total["on_time_rate"] = total["due_done_on_time"] / total["due"] if total["due"] else None
+    return pd.concat([df, pd.DataFrame([total])], ignore_index=True)
 
 
 def burndown(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
@@ -92,6 +112,9 @@ def plan_metrics(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd
 
 
 def metrics_table(metrics: pd.DataFrame) -> pd.DataFrame:
-    """The targets as a reader's table: code, target, measured value and verdict."""
-    verdict = metrics["passed"].map({True: "达标", False: "未达标"}).astype(object).fillna("无法计算")
-    return metrics[["metric_code", "description", "target", "actual"]].assign(passed_label=verdict)
+    """The targets as a reader's table: code, target, the measured quantity against its target
+    (``actual_value`` of ``actual_base`` where it is a part of a whole, in ``value_unit``), the
+    number of shortfalls and the verdict, all read from the columns of ``plan_metrics``."""
+    verdict = metrics["passed"].map(lambda p: METRIC_RESULTS[None if pd.isna(p) else bool(p)])
+    return metrics[["metric_code", "description", "target", "target_value", "actual_value", "actual_base",
+                    "value_unit", "shortfall_count"]].assign(passed_label=verdict)

@@ -13,25 +13,28 @@ import pandas as pd
 from pipelines.notebooks.analysis import one_row, query
 from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 from pipelines.pack.charts import REQUEST_STATES
+from pipelines.vocabulary import FIGURE_LABELS
 
 
 def summary(con: duckdb.DuckDBPyConnection, division: str, year: int) -> KeyFigures:
     """Requests received in the year and where they stand: answered (on time, late), open (overdue)."""
     row = one_row(con, "requests/summary", division, year)
     received, answered, on_time, late, open_, open_overdue, extended, median_days = row
+    words = FIGURE_LABELS
     return KeyFigures([
-        KeyFigure("received", "收到申请", received, "件"),
-        KeyFigure("answered", "已答复", answered, "件"),
-        KeyFigure("answered_on_time", "按时答复", on_time, "件"),
-        KeyFigure("answered_late", "逾期答复", late, "件"),
-        KeyFigure("open", "办理中（未到期）", open_, "件"),
-        KeyFigure("open_overdue", "逾期未答复", open_overdue, "件"),
+        KeyFigure("received", words["requests_received"], received, "件"),
+        KeyFigure("answered", "　其中：" + words["requests_answered"], answered, "件"),
+        KeyFigure("answered_on_time", "　　其中：" + words["requests_answered_on_time"], on_time, "件"),
+        KeyFigure("answered_late", "　　其中：" + words["requests_answered_late"], late, "件"),
+        KeyFigure("unanswered", "　其中：" + words["requests_unanswered"], open_ + open_overdue, "件"),
+        KeyFigure("open", "　　其中：" + words["requests_open"], open_, "件"),
+        KeyFigure("open_overdue", "　　其中：" + words["requests_open_overdue"], open_overdue, "件"),
         KeyFigure("overdue", "逾期合计（逾期答复＋逾期未答复）", late + open_overdue, "件"),
         KeyFigure("extended", "经批准延期", extended, "件"),
         KeyFigure("on_time_rate", "按时答复率（占已答复）", on_time / answered if answered else None, "%"),
         KeyFigure("median_working_days", "答复用时中位数",
                   None if median_days is None else float(median_days), "个工作日"),
-    ], caption=f"{year}年收到的依申请公开")
+    ], caption=f"{year}年收到的依申请公开（“其中”各项相加等于上一级合计）")
 
 
 def requests_of(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:

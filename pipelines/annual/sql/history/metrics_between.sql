@@ -12,7 +12,10 @@ SELECT coalesce(n.metric_code, o.metric_code) AS metric_code, coalesce(n.task_co
 FROM n
 FULL JOIN o ON n.metric_code = o.metric_code
 WHERE n.division IS NULL OR o.division IS NULL
+   -- what a reader saw: the words, the verdict and the shortfalls (actual_value counted the
+   -- shortfalls of some kinds before it became the measured quantity, issue 15; comparing it
+   -- would call every such metric changed once after the upgrade)
    OR n.target IS DISTINCT FROM o.target OR n.actual IS DISTINCT FROM o.actual
-   OR n.actual_value IS DISTINCT FROM o.actual_value OR n.passed IS DISTINCT FROM o.passed
+   OR n.passed IS DISTINCT FROM o.passed
    OR n.shortfalls IS DISTINCT FROM o.shortfalls
 ORDER BY coalesce(n.task_code, o.task_code) IS NULL, coalesce(n.metric_code, o.metric_code);

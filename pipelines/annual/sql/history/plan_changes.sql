@@ -19,6 +19,9 @@ FULL JOIN old o ON n.division = o.division AND n.year = o.year AND n.metric_code
 LEFT JOIN staging.history_previous p
     ON p.division = coalesce(n.division, o.division) AND p.year = coalesce(n.year, o.year)
 WHERE n.division IS NULL OR o.division IS NULL
+   -- what a reader saw: the words, the verdict and the shortfalls (actual_value counted the
+   -- shortfalls of some kinds before it became the measured quantity, issue 15; comparing it
+   -- would call every such metric changed once after the upgrade)
    OR n.target IS DISTINCT FROM o.target OR n.actual IS DISTINCT FROM o.actual
-   OR n.actual_value IS DISTINCT FROM o.actual_value OR n.passed IS DISTINCT FROM o.passed
+   OR n.passed IS DISTINCT FROM o.passed
    OR n.shortfalls IS DISTINCT FROM o.shortfalls;

@@ -20,8 +20,8 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
        (t.params->>'by') || ' 前专栏上线（' || (t.params->>'category') || '信息可查）' AS target,
        i.n || ' 条' || (t.params->>'category') || '信息；任务'
            || CASE WHEN len(coalesce(u.not_done, [])) = 0 THEN '已完成' ELSE '未按时完成' END AS actual,
-       i.n::DOUBLE AS actual_value,
-       i.n > 0 AND len(coalesce(u.not_done, [])) = 0 AS passed,
+       1::DOUBLE AS target_value, i.n::DOUBLE AS actual_value, NULL::DOUBLE AS actual_base,
+       '条' AS value_unit,
        list_concat(CASE WHEN i.n = 0 THEN ['截至 ' || (t.params->>'by') || ' 未见' || (t.params->>'category') || '信息']
                         ELSE []::VARCHAR[] END, coalesce(u.not_done, [])) AS shortfalls,
        [i.n || ' 条' || (t.params->>'category') || '信息于 ' || (t.params->>'by') || ' 前发布'] AS evidence

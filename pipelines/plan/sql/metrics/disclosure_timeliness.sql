@@ -12,8 +12,9 @@ WITH items AS (
 SELECT division, year, task_code, metric, description,
        '成文后 ' || (params->>'limit_days') || ' 个工作日内公开' AS target,
        count(*) FILTER (WHERE published_on <= deadline) || '/' || count(index_no) || ' 条按时' AS actual,
-       count(*) FILTER (WHERE published_on > deadline)::DOUBLE AS actual_value,
-       count(*) FILTER (WHERE published_on > deadline) = 0 AS passed,
+       count(index_no)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE published_on <= deadline)::DOUBLE AS actual_value,
+       count(index_no)::DOUBLE AS actual_base, '条' AS value_unit,
        coalesce(list(index_no || ' ' || left(title, 30) || '（成文 ' || formed_on || '，发布 ' || published_on || '）'
                      ORDER BY index_no) FILTER (WHERE published_on > deadline), []) AS shortfalls,
        [count(index_no) || ' 条适用一般时限'] AS evidence

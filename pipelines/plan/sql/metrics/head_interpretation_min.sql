@@ -16,9 +16,10 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '每个部门不少于 ' || (t.params->>'min_per_unit') || ' 次' AS target,
        count(*) FILTER (WHERE p.by_head + p.articles >= CAST(t.params->>'min_per_unit' AS INTEGER))
            || '/' || count(*) || ' 个部门达标' AS actual,
-       count(*) FILTER (WHERE p.by_head + p.articles < CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE
+       count(*)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE p.by_head + p.articles >= CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE
            AS actual_value,
-       count(*) FILTER (WHERE p.by_head + p.articles < CAST(t.params->>'min_per_unit' AS INTEGER)) = 0 AS passed,
+       count(*)::DOUBLE AS actual_base, '个部门' AS value_unit,
        coalesce(list(p.unit ORDER BY p.unit)
                 FILTER (WHERE p.by_head + p.articles < CAST(t.params->>'min_per_unit' AS INTEGER)), [])
            AS shortfalls,

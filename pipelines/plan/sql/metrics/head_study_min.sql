@@ -13,8 +13,9 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '每个单位不少于 ' || (t.params->>'min_per_unit') || ' 次' AS target,
        count(*) FILTER (WHERE p.n >= CAST(t.params->>'min_per_unit' AS INTEGER)) || '/' || count(*)
            || ' 个单位达标' AS actual,
-       count(*) FILTER (WHERE p.n < CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE AS actual_value,
-       count(*) FILTER (WHERE p.n < CAST(t.params->>'min_per_unit' AS INTEGER)) = 0 AS passed,
+       count(*)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE p.n >= CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE AS actual_value,
+       count(*)::DOUBLE AS actual_base, '个单位' AS value_unit,
        coalesce(list(p.unit ORDER BY p.unit) FILTER (WHERE p.n < CAST(t.params->>'min_per_unit' AS INTEGER)), [])
            AS shortfalls,
        [count(*) || ' 个单位应研究部署'] AS evidence

@@ -2,6 +2,7 @@
 WITH held AS (
     SELECT t.division, t.year, t.task_code, t.metric, t.description, t.params,
            min(a.activity_date) AS first_on,
+           count(a.activity_id) FILTER (WHERE a.activity_date <= CAST(t.params->>'by' AS DATE)) AS n_by,
            list(strftime(a.activity_date, '%Y-%m-%d') || ' ' || a.title ORDER BY a.activity_date)
                FILTER (WHERE a.activity_id IS NOT NULL) AS evidence
     FROM plan_targets t
@@ -15,8 +16,9 @@ WITH held AS (
 SELECT division, year, task_code, metric, description,
        (params->>'by') || ' 前开展' || (params->>'keyword') || '专项检查' AS target,
        coalesce(strftime(first_on, '%Y-%m-%d') || ' 开展', '未开展') AS actual,
-       NULL::DOUBLE AS actual_value,
-       coalesce(first_on <= CAST(params->>'by' AS DATE), false) AS passed,
+       -- held by the date: at least one such inspection by then
+       1::DOUBLE AS target_value, n_by::DOUBLE AS actual_value, NULL::DOUBLE AS actual_base,
+       '次' AS value_unit,
        CASE WHEN first_on IS NULL THEN ['年内未见' || (params->>'keyword') || '专项检查记录']
             WHEN first_on > CAST(params->>'by' AS DATE)
             THEN ['于 ' || first_on || ' 开展，晚于 ' || (params->>'by')]

@@ -2,8 +2,8 @@
 SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '不少于 ' || (t.params->>'min_count') || ' 次' AS target,
        count(a.activity_id) || ' 次' AS actual,
-       count(a.activity_id)::DOUBLE AS actual_value,
-       count(a.activity_id) >= CAST(t.params->>'min_count' AS INTEGER) AS passed,
+       CAST(t.params->>'min_count' AS DOUBLE) AS target_value,
+       count(a.activity_id)::DOUBLE AS actual_value, NULL::DOUBLE AS actual_base, '次' AS value_unit,
        CASE WHEN count(a.activity_id) < CAST(t.params->>'min_count' AS INTEGER)
             THEN ['全年仅 ' || count(a.activity_id) || ' 次，差 '
                   || (CAST(t.params->>'min_count' AS INTEGER) - count(a.activity_id)) || ' 次']

@@ -16,8 +16,9 @@ SELECT division, year, task_code, metric, description,
        (params->>'category') || '：成文后 ' || (params->>'limit_days')
            || CASE WHEN params->>'day_kind' = 'working' THEN ' 个工作日' ELSE ' 日' END || '内公开' AS target,
        count(*) FILTER (WHERE published_on <= deadline) || '/' || count(index_no) || ' 条按时' AS actual,
-       count(*) FILTER (WHERE published_on > deadline)::DOUBLE AS actual_value,
-       count(*) FILTER (WHERE published_on > deadline) = 0 AS passed,
+       count(index_no)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE published_on <= deadline)::DOUBLE AS actual_value,
+       count(index_no)::DOUBLE AS actual_base, '条' AS value_unit,
        coalesce(list(index_no || ' ' || left(title, 30) || '（成文 ' || formed_on || '，发布 ' || published_on
                      || '，时限 ' || deadline || '）' ORDER BY index_no)
                 FILTER (WHERE published_on > deadline), []) AS shortfalls,

@@ -13,8 +13,9 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '每月 ' || (SELECT due_day FROM plan_reporting r WHERE r.division = t.division AND r.year = t.year)
            || ' 日前报送上月进展' AS target,
        count(j.unit) FILTER (WHERE j.problem IS NULL) || '/' || count(j.unit) || ' 份按时' AS actual,
-       count(j.unit) FILTER (WHERE j.problem IS NOT NULL)::DOUBLE AS actual_value,
-       count(j.unit) FILTER (WHERE j.problem IS NOT NULL) = 0 AS passed,
+       count(j.unit)::DOUBLE AS target_value,
+       count(j.unit) FILTER (WHERE j.problem IS NULL)::DOUBLE AS actual_value,
+       count(j.unit)::DOUBLE AS actual_base, '份' AS value_unit,
        coalesce(list(j.unit || ' ' || j.period || ' ' || j.problem ORDER BY j.period, j.unit)
                 FILTER (WHERE j.problem IS NOT NULL), []) AS shortfalls,
        [count(j.unit) || ' 份应报'] AS evidence

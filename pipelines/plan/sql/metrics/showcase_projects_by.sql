@@ -13,8 +13,9 @@ WITH counts AS (
 SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '每个责任单位 ' || (t.params->>'by') || ' 前至少 ' || (t.params->>'min_per_unit') || ' 个示范项目信息' AS target,
        count(*) FILTER (WHERE c.n >= CAST(t.params->>'min_per_unit' AS INTEGER)) || '/' || count(*) || ' 个单位达标' AS actual,
-       count(*) FILTER (WHERE c.n < CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE AS actual_value,
-       count(*) FILTER (WHERE c.n < CAST(t.params->>'min_per_unit' AS INTEGER)) = 0 AS passed,
+       count(*)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE c.n >= CAST(t.params->>'min_per_unit' AS INTEGER))::DOUBLE AS actual_value,
+       count(*)::DOUBLE AS actual_base, '个单位' AS value_unit,
        coalesce(list(c.unit ORDER BY c.unit) FILTER (WHERE c.n < CAST(t.params->>'min_per_unit' AS INTEGER)), [])
            AS shortfalls,
        list(c.unit || ' ' || c.n || ' 条' ORDER BY c.unit) AS evidence

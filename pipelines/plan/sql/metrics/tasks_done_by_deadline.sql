@@ -3,16 +3,16 @@
 WITH due AS (
     SELECT s.*
     FROM task_status s
-    WHERE s.due_on IS NOT NULL AND s.due_on < getvariable('as_of') AND s.state <> 'not_applicable'
+    WHERE s.past_due AND s.state <> 'not_applicable'
 )
 SELECT t.division, t.year, t.task_code, t.metric, t.description,
        '到期任务均按时完成并附佐证' AS target,
        count(d.task_code) FILTER (WHERE d.state = 'done_on_time' AND d.evidence_url IS NOT NULL)
            || '/' || count(d.task_code) || ' 项（任务×单位）达标' AS actual,
-       count(d.task_code) FILTER (WHERE NOT (d.state = 'done_on_time' AND d.evidence_url IS NOT NULL))::DOUBLE
+       count(d.task_code)::DOUBLE AS target_value,
+       count(d.task_code) FILTER (WHERE d.state = 'done_on_time' AND d.evidence_url IS NOT NULL)::DOUBLE
            AS actual_value,
-       count(d.task_code) FILTER (WHERE NOT (d.state = 'done_on_time' AND d.evidence_url IS NOT NULL)) = 0
-           AS passed,
+       count(d.task_code)::DOUBLE AS actual_base, '项' AS value_unit,
        coalesce(list(d.task_code || ' ' || d.unit || '：'
                      || CASE d.state WHEN 'overdue' THEN '逾期未完成'
                                      WHEN 'done_late' THEN '逾期完成（' || d.completed_on || '）'

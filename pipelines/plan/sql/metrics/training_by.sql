@@ -14,9 +14,9 @@ SELECT t.division, t.year, t.task_code, t.metric, t.description,
        (t.params->>'by') || ' 前各单位均完成培训' AS target,
        count(*) FILTER (WHERE p.first_trained <= CAST(t.params->>'by' AS DATE)) || '/' || count(*)
            || ' 个单位按时培训' AS actual,
-       count(*) FILTER (WHERE coalesce(p.first_trained > CAST(t.params->>'by' AS DATE), true))::DOUBLE
-           AS actual_value,
-       count(*) FILTER (WHERE coalesce(p.first_trained > CAST(t.params->>'by' AS DATE), true)) = 0 AS passed,
+       count(*)::DOUBLE AS target_value,
+       count(*) FILTER (WHERE p.first_trained <= CAST(t.params->>'by' AS DATE))::DOUBLE AS actual_value,
+       count(*)::DOUBLE AS actual_base, '个单位' AS value_unit,
        coalesce(list(p.unit || coalesce('（' || p.first_trained || ' 才培训）', '（未培训）') ORDER BY p.unit)
                 FILTER (WHERE coalesce(p.first_trained > CAST(t.params->>'by' AS DATE), true)), [])
            AS shortfalls,

@@ -1,19 +1,15 @@
--- Task × unit pairs by state (in the order of vocabulary.TASK_STATES), grouped by
--- ${group_by}; the on-time rate is of the pairs already decided (done, or overdue).
+-- Task × unit pairs by state (one column per state of vocabulary.TASK_STATES, filled in by
+-- the code), grouped by ${group_by}: pairs is every pair (the states add up to it); the
+-- on-time rate is of the pairs already due at the as-of date (due), as the plan's metric
+-- tasks_done_by_deadline counts them.
 SELECT * FROM (
     SELECT ${group_by},
-           count(*) FILTER (WHERE s.state <> 'not_applicable') AS pairs,
-           count(*) FILTER (WHERE s.state = 'done_on_time') AS done_on_time,
-           count(*) FILTER (WHERE s.state = 'done_late') AS done_late,
-           count(*) FILTER (WHERE s.state = 'overdue') AS overdue,
-           count(*) FILTER (WHERE s.state = 'in_progress') AS in_progress,
-           count(*) FILTER (WHERE s.state = 'not_due') AS not_due,
-           count(*) FILTER (WHERE s.state = 'no_deadline') AS no_deadline,
-           count(*) FILTER (WHERE s.state = 'external') AS external,
-           count(*) FILTER (WHERE s.state = 'not_applicable') AS not_applicable,
-           (count(*) FILTER (WHERE s.state = 'done_on_time'))
-               / nullif(count(*) FILTER (
-                   WHERE s.state IN ('done_on_time', 'done_late', 'overdue')), 0) AS on_time_rate
+           count(*) AS pairs,
+           ${states},
+           count(*) FILTER (WHERE s.past_due AND s.state <> 'not_applicable') AS due,
+           count(*) FILTER (WHERE s.past_due AND s.state = 'done_on_time') AS due_done_on_time,
+           (count(*) FILTER (WHERE s.past_due AND s.state = 'done_on_time'))
+               / nullif(count(*) FILTER (WHERE s.past_due AND s.state <> 'not_applicable'), 0) AS on_time_rate
     FROM task_status s
     JOIN plan_tasks t USING (division, year, task_code)
     LEFT JOIN ref_units u USING (division, unit)
