@@ -73,7 +73,9 @@ def test_on_time_against_the_plans_due_day(built):
 
 
 def test_task_status_carries_forward_and_judges_state(built):
-    ts = built["task_status"].set_index(["task_code", "unit"])
+    status = built["task_status"]
+    assert sorted(set(status["year"])) == [2018, 2019]  # the shipped catalogues of both years
+    ts = status[status["year"] == 2018].set_index(["task_code", "unit"])
     row = ts.loc[("1.1.1", "县财政局")]  # reported in July only, carried forward
     assert (row.status, row.state, str(row.completed_on)) == ("已完成", "done_on_time", "2018-06-28")
     assert row.evidence_url == "http://www.znzf.gov.cn/a"
