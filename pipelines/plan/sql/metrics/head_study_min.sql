@@ -4,7 +4,7 @@ WITH per_unit AS (
     FROM staging.target_units tu
     JOIN plan_targets t USING (division, year, task_code, metric)
     LEFT JOIN activities a
-        ON a.division = tu.division AND a.unit = tu.unit AND year(a.activity_date) = tu.year
+        ON a.division = tu.division AND a.unit_current = unit_current(tu.division, tu.unit) AND year(a.activity_date) = tu.year
        AND a.activity_type = t.params->>'activity_type'
     WHERE tu.metric = 'head_study_min'
     GROUP BY ALL
