@@ -185,7 +185,7 @@ def _date_metadata(opened: list[_Opened], f, contract: Contract, meta: dict[int,
     when = pd.Series([meta[o.file_no].get(f.dated_by) for o in present], dtype=object)
     values, reasons = resolve_on_dates(raw, when, f, ctx)
     for o, value, reason, cell in zip(present, values, reasons, raw, strict=True):
-        if reason is None:
+        if pd.isna(reason):
             meta[o.file_no][f.name] = value
             continue
         _, row_no, sheet = o.raw_meta[f.name]

@@ -96,8 +96,9 @@ cycles AS (
 ),
 ambiguous AS (
     SELECT a.division, a.unit,
-           string_agg(DISTINCT '别名“' || a.spelling || '”在有效期重叠的时段同时指' || a.unit
-                               || '和' || b.unit, '；') AS detail
+           string_agg(DISTINCT '别名“' || a.spelling || '”在有效期重叠的时段同时指' || a.unit || '和' || b.unit,
+                      '；' ORDER BY '别名“' || a.spelling || '”在有效期重叠的时段同时指' || a.unit || '和' || b.unit)
+               AS detail
     FROM ref_unit_spellings a
     JOIN ref_unit_spellings b ON b.division = a.division AND b.spelling = a.spelling AND b.unit <> a.unit
     JOIN ref_units ua ON ua.division = a.division AND ua.unit = a.unit
@@ -124,8 +125,8 @@ records AS (
     ) GROUP BY ALL
 )
 SELECT s.division, s.unit, s.kind, s.valid_from, s.valid_to,
-       g.detail AS gap_or_overlap, c.detail AS cycle, a.detail AS ambiguous_alias,
-       r.detail AS change_record
+       s.unit || '：' || g.detail AS gap_or_overlap, c.detail AS cycle, a.detail AS ambiguous_alias,
+       s.unit || '：' || r.detail AS change_record
 FROM span s
 LEFT JOIN gaps g USING (division, unit)
 LEFT JOIN cycles c USING (division, unit)
