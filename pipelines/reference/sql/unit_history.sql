@@ -25,12 +25,20 @@ ends AS (
            arg_max(path, len(path)) AS path
     FROM walk GROUP BY ALL
 )
-SELECT e.division, e.unit, e.unit_current, len(e.path) - 1 AS changes, e.path,
-       -- how the current unit's predecessors are named in labels: 原县国土资源局
-       (SELECT list(p.unit ORDER BY u.unit_order) FROM ends p JOIN ref_units u USING (division, unit)
-        WHERE p.division = e.division AND p.unit_current = e.unit_current
-          AND p.unit <> p.unit_current) AS former_names
-FROM ends e;
+, named AS (
+    SELECT e.division, e.unit, e.unit_current, len(e.path) - 1 AS changes, e.path,
+           -- the office's earlier names, as labels note them: 原县国土资源局
+           coalesce((SELECT list(p.unit ORDER BY u.unit_order) FROM ends p JOIN ref_units u USING (division, unit)
+                     WHERE p.division = e.division AND p.unit_current = e.unit_current
+                       AND p.unit <> p.unit_current), []::VARCHAR[]) AS former_names
+    FROM ends e
+)
+-- office_label: one line per office across years in the notebooks and the pack, under
+-- today's name with a note of the former ones (县自然资源局（原县国土资源局）).
+SELECT *, unit_current || CASE WHEN len(former_names) > 0
+                               THEN '（原' || array_to_string(former_names, '、') || '）' ELSE '' END
+              AS office_label
+FROM named;
 
 CREATE OR REPLACE TABLE ref_unit_checks AS
 WITH named AS (
@@ -155,6 +163,3 @@ CREATE OR REPLACE MACRO unit_on(d, u, day) AS coalesce(
        AND coalesce(t.valid_to, DATE '9999-12-31') >= day
      ORDER BY t.pos LIMIT 1), u);
 
--- former_names(division, unit): how labels note a current unit's earlier names (原县国土资源局).
-CREATE OR REPLACE MACRO former_names(d, u) AS coalesce(
-    (SELECT l.former_names FROM ref_unit_lineage l WHERE l.division = d AND l.unit = u), []::VARCHAR[]);
