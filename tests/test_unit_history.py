@@ -302,3 +302,22 @@ def test_the_registry_suite_blocks_gaps_overlaps_cycles_and_ambiguous_aliases(da
     }
     # nothing below the registry ran: no marts were published from it
     assert not (data_dir / "marts" / "gongkai.duckdb").exists()
+
+
+def test_notebooks_and_pack_show_one_line_per_office(across_the_change):
+    from pipelines.notebooks.analysis.progress import states_by_unit, task_states
+    from pipelines.pack.load import SQL as PACK_SQL
+
+    office = "县自然资源局（原县国土资源局）"
+    for year in (2018, 2019):
+        by_unit = states_by_unit(across_the_change, DIVISION, year)
+        assert office in set(by_unit["unit"])
+        assert not {"县国土资源局", "县自然资源局"} & set(by_unit["unit"])
+        states = task_states(across_the_change, DIVISION, year)
+        assert set(states.loc[states["task_code"] == "2.2.2", "unit"]) >= {office}
+        returns = PACK_SQL.frame(across_the_change, "returns", {"division": DIVISION, "year": year})
+        assert set(returns.loc[returns["unit"].str.contains("自然资源"), "unit"]) == {office}
+    # the 2019 return of May is the office's, on time
+    returns = PACK_SQL.frame(across_the_change, "returns", {"division": DIVISION, "year": 2019})
+    may = returns[(returns["unit"] == office) & (returns["period"] == "2019-05")]
+    assert list(may["result"]) == ["on_time"]
