@@ -8,7 +8,7 @@ WITH per_unit AS (
                AND a.activity_type = t.params->>'activity_type'
                -- 参加单位 are named as on the day: compare with the unit's name then
                AND (list_contains(a.units_involved, unit_on(tu.division, tu.unit, a.activity_date))
-                    OR a.unit_current = unit_current(tu.division, tu.unit))) AS first_trained
+                    OR unit_current(a.division, a.unit) = unit_current(tu.division, tu.unit))) AS first_trained
     FROM staging.target_units tu
     WHERE tu.metric = 'training_by'
 )
