@@ -8,4 +8,7 @@ JOIN plan_tasks t USING (division, year, task_code)
 LEFT JOIN ref_units u USING (division, unit)
 LEFT JOIN ref_unit_lineage l ON l.division = s.division AND l.unit = s.unit
 WHERE s.division = $division AND s.year = $year
+-- units merged since share one office: its line takes the first of them (registry order)
+QUALIFY row_number() OVER (PARTITION BY s.task_code, coalesce(l.office_label, s.unit)
+                           ORDER BY u.unit_order, s.unit) = 1
 ORDER BY string_split(s.task_code, '.')::INTEGER[], u.unit_order, s.unit;
