@@ -24,12 +24,14 @@ from pipelines.pack import checks as pack_checks
 from pipelines.plan import assets as plan_assets
 from pipelines.plan import checks as plan_checks
 from pipelines.reference import assets as reference_assets
+from pipelines.reference import checks as reference_checks
 from pipelines.resources import MartsDatabase
 
 # Everything up to the published marts and the leaders' pack, in the order the data flows.
 ALL_ASSETS = [*reference_assets.ASSETS, *plan_assets.ASSETS, *ingest_assets.ASSETS, *marts_assets.ASSETS,
               *annual_assets.ASSETS, *pack_assets.ASSETS]
-ALL_CHECKS = [*plan_checks.CHECKS, *marts_checks.CHECKS, *annual_checks.CHECKS, *pack_checks.CHECKS]
+ALL_CHECKS = [*reference_checks.CHECKS, *plan_checks.CHECKS, *marts_checks.CHECKS, *annual_checks.CHECKS,
+              *pack_checks.CHECKS]
 # The analysts' notebooks, executed headless (~40 s a division): in the UI, the schedules and
 # `python -m pipelines build`, but not in every test build.
 NOTEBOOKS = notebooks_assets.ASSETS

@@ -110,7 +110,10 @@ def _corrupt(frame: pd.DataFrame, expectation: dict) -> pd.DataFrame:
     if kind == "expect_column_values_to_not_be_null":
         bad[col] = bad[col].astype(object)
         bad.loc[bad.index[0], col] = None
-    elif kind == "expect_compound_columns_to_be_unique":
+    elif kind == "expect_column_values_to_be_null":
+        bad[col] = bad[col].astype(object)
+        bad.loc[bad.index[0], col] = "不合规的值!"
+    elif kind in ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique"):
         bad = pd.concat([bad, bad.iloc[[0]]], ignore_index=True)
     elif kind in ("expect_column_values_to_be_in_set", "expect_column_values_to_match_regex"):
         bad[col] = bad[col].astype(object)

@@ -74,14 +74,16 @@ def write_activities(ctx: DemoContext, scenario: Scenario) -> dict:
 
     everyone = list(scenario.units)
     trained = [u for u in everyone if u not in scenario.untrained]
-    spelled = [_maybe_alias(ctx, u) for u in trained]
+    spelled = [_maybe_alias(ctx, u, story.training_on) for u in trained]
     add(story.training_on, ORGANISER, "培训", story.training_title, "是",
         len(trained) * 2 + rng.randint(0, 6), "、".join(spelled))
     add(story.makeup_training_on, ORGANISER, "培训", "乡镇政务公开工作人员补训", "否",
-        len(scenario.untrained) * 2, "；".join(scenario.untrained))
+        len(scenario.untrained) * 2,
+        "；".join(ctx.written(u, story.makeup_training_on) for u in scenario.untrained))
     web = rng.sample(everyone, 20)
     add(date(year, 11, 8), ORGANISER, "培训", "全县政府网站和政务新媒体信息发布业务培训", "否",
-        len(web) + rng.randint(3, 10), ",".join(sorted(web, key=everyone.index)))
+        len(web) + rng.randint(3, 10),
+        ",".join(ctx.written(u, date(year, 11, 8)) for u in sorted(web, key=everyone.index)))
 
     for unit in everyone:
         if unit in scenario.no_deployment:
@@ -170,6 +172,10 @@ def _inspection(ctx: DemoContext, task: str, held_on: date) -> dict:
     return {"task": task, "held_on": held_on.isoformat(), "due_on": due.isoformat(), "late": held_on > due}
 
 
-def _maybe_alias(ctx: DemoContext, unit: str) -> str:
+def _maybe_alias(ctx: DemoContext, unit: str, day: date) -> str:
     aliases = aliases_of(ctx.registry, unit)
-    return ctx.rng.choice(aliases) if aliases and ctx.rng.random() < 0.15 else unit
+    spelled = ctx.rng.choice(aliases) if aliases and ctx.rng.random() < 0.15 else unit
+    # A unit renamed by then is listed by its new name (the draws above stay the same, so
+    # the rest of the demo does not move).
+    named = ctx.written(unit, day)
+    return spelled if named == unit else named

@@ -44,7 +44,9 @@ class Case:
     def row(self, ctx: DemoContext, on: date) -> dict:
         """The register's row as it stands on ``on``."""
         decided = self.closed is not None and self.closed <= on
-        unit = ALIASES.get(self.request.unit, ctx.written(self.request.unit, self.received))
+        named = ctx.written(self.request.unit, self.received)
+        # the abbreviation stays with the old name it abbreviates (县国土局 until the 2019 rename)
+        unit = ALIASES.get(named, named)
         return {"案件编号": self.case_id, "类型": self.kind, "起诉方式": self.route,
                 "收到日期": self.received, "被申请单位": unit, "关联申请编号": self.request.request_id,
                 "结果": self.result if decided else "尚未审结", "结案日期": self.closed if decided else None}

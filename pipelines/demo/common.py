@@ -226,9 +226,10 @@ class DemoContext:
         return self.data_dir / "raw" / DIVISION
 
     def written(self, unit: str, day: date | None = None) -> str:
-        """The unit's name as a file of ``day`` writes it. Every unit keeps its registry name in
-        the demo so far; the 2019 institutional reform's renames belong here."""
-        return unit
+        """The unit's name as a file of ``day`` writes it: after the 2019 institutional reform
+        (unit-changes.csv) a renamed unit writes its new name. Without a day, the name at the
+        end of the context's year (a yearly figure is reported by the unit as named then)."""
+        return self.registry.name_on(unit, day or date(self.year, 12, 31))
 
     def relative(self, path: Path) -> str:
         """Path relative to the data directory, as the manifest names files."""

@@ -173,7 +173,7 @@ def answer(req: Request, on: date, outcome: str) -> None:
     req.wording = words[outcome]
 
 
-def _row(req: Request, as_of: date, style: str, alias: dict[str, str]) -> dict:
+def _row(req: Request, as_of: date, style: str, alias: dict, named: str) -> dict:
     def on(day):
         return fmt_date(day, style) if day and day <= as_of else None
 
@@ -183,7 +183,7 @@ def _row(req: Request, as_of: date, style: str, alias: dict[str, str]) -> dict:
         "申请编号": req.request_id, "收到日期": fmt_date(req.received, style),
         "申请方式": req.method, "申请人类型": req.applicant_type, "申请人": req.applicant[0],
         "证件号码": req.applicant[1], "联系电话": req.applicant[2], "申请内容": req.content,
-        "受理单位": alias.get(req.unit, req.unit), "补正告知日期": on(req.notice),
+        "受理单位": alias.get((req.unit, named), named), "补正告知日期": on(req.notice),
         "补正完成日期": on(req.supplemented),
         "是否延期": "是" if req.extended and req.due() <= as_of else "否",
         "答复日期": fmt_date(answered, style) if answered else None,
@@ -210,7 +210,9 @@ def write_requests(ctx: DemoContext, reqs: list[Request], carried: list[Request]
     """Write the year's exports: its requests received by each cut-off, and ``carried`` (the
     earlier years' requests still open on 1 January, whose rows there this year's replace)."""
     alias = {"县国土资源局": "县国土局", "县住房和城乡建设局": "县住建局", "宁安镇": "宁安镇人民政府"}
-    alias = {unit: ctx.written(written) for unit, written in alias.items()}
+    # A request is named by the unit as it was called on receipt (2019 renames included);
+    # the abbreviations stay with the old names they abbreviate.
+    alias = {(unit, unit): written for unit, written in alias.items()}
     exports = EXPORTS[ctx.year]
     snapshots: list[dict[str, dict]] = []
     first_file = len(ctx.manifest["files"])
@@ -222,9 +224,10 @@ def write_requests(ctx: DemoContext, reqs: list[Request], carried: list[Request]
                                f"{cutoff.day}日）"]]
             table.merges = ["A1:O1"]
         rows = [*carried, *(r for r in reqs if r.received <= cutoff and (last or not r.bad))]
-        snapshots.append({r.request_id: _row(r, exported, "iso", {}) for r in rows})
+        snapshots.append({r.request_id: _row(r, exported, "iso", {}, ctx.written(r.unit, r.received))
+                          for r in rows})
         for req in rows:
-            row = _row(req, exported, style, alias)
+            row = _row(req, exported, style, alias, ctx.written(req.unit, req.received))
             defects = {}
             if req.bad:
                 row[req.bad[0]] = req.bad[2]

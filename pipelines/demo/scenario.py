@@ -7,6 +7,7 @@ Chosen once per seed, before any file is written, so that every source tells the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from pipelines.demo.common import DemoContext
 
@@ -39,8 +40,11 @@ class Scenario:
 def choose_scenario(ctx: DemoContext) -> Scenario:
     """Draw the planted shortfalls of the year (as many units as its story says) for this seed."""
     rng, story = ctx.rng, ctx.story
-    departments = tuple(ctx.registry.names("部门"))
-    townships = tuple(ctx.registry.names("乡镇"))
+    # The units as the year began (the plan's); a unit renamed during the year keeps its
+    # place in the story and writes its new name from the change on (DemoContext.written).
+    start = date(ctx.year, 1, 1)
+    departments = tuple(ctx.registry.names("部门", on=start))
+    townships = tuple(ctx.registry.names("乡镇", on=start))
     task = ctx.plan.task("2.2.2")
     showcase = tuple(task.responsible_units) if task and task.responsible_units else tuple(
         u for u in SHOWCASE_FALLBACK if u in departments

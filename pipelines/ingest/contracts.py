@@ -35,6 +35,9 @@ class Field:
     vocab: str | tuple[str, ...] | None = None
     synonyms: tuple[tuple[str, str], ...] = ()
     header_aliases: tuple[str, ...] = ()
+    # For a unit name: the field holding the row's date, on which the name must be in force
+    # (a return's 报送期间, a request's 收到日期, an item's 发布日期…; docs/units.md).
+    dated_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_TYPES:
@@ -91,7 +94,8 @@ RETURNS = Contract(
     csv_allowed=False,
     max_rows_limit="max_return_rows",
     metadata=(
-        Field("unit", "报送单位", "unit", required=True, header_aliases=("填报单位",)),
+        Field("unit", "报送单位", "unit", required=True, header_aliases=("填报单位",),
+              dated_by="period"),
         Field("period", "报送期间", "month", required=True, header_aliases=("报送月份",)),
         Field("submitted_on", "报送日期", "date", header_aliases=("填报日期",)),
     ),
@@ -114,7 +118,7 @@ DISCLOSURES = Contract(
     fields=(
         Field("index_no", "索引号", "text", required=True),
         Field("title", "标题", "text", required=True),
-        Field("unit", "发布机构", "unit", required=True),
+        Field("unit", "发布机构", "unit", required=True, dated_by="published_on"),
         Field("category", "信息类别", "enum", required=True, vocab=CATEGORIES),
         Field("channel", "公开渠道", "enum", required=True, vocab=CHANNELS),
         Field("formed_on", "成文日期", "date", required=True),
@@ -134,7 +138,7 @@ REQUESTS = Contract(
         Field("received_on", "收到日期", "date", required=True),
         Field("channel", "申请方式", "enum", required=True, vocab=REQUEST_CHANNELS),
         Field("applicant_type", "申请人类型", "enum", required=True, vocab=APPLICANT_TYPES),
-        Field("unit", "受理单位", "unit", required=True),
+        Field("unit", "受理单位", "unit", required=True, dated_by="received_on"),
         # Required as a column, blank while the request is open (raw-formats.md).
         Field("outcome", "办理结果", "enum", vocab="outcomes"),
         Field("answered_on", "答复日期", "date"),
@@ -158,7 +162,7 @@ APPEALS = Contract(
         Field("case_id", "案件编号", "text", required=True),
         Field("kind", "类型", "enum", required=True, vocab=APPEAL_KINDS),
         Field("received_on", "收到日期", "date", required=True),
-        Field("unit", "被申请单位", "unit", required=True),
+        Field("unit", "被申请单位", "unit", required=True, dated_by="received_on"),
         Field("result", "结果", "enum", required=True, vocab=APPEAL_RESULTS),
         Field("suit_route", "起诉方式", "enum", vocab=SUIT_ROUTES),
         Field("closed_on", "结案日期", "date"),
@@ -172,12 +176,12 @@ ACTIVITIES = Contract(
     label="工作活动台账",
     fields=(
         Field("activity_date", "日期", "date", required=True),
-        Field("unit", "单位", "unit", required=True),
+        Field("unit", "单位", "unit", required=True, dated_by="activity_date"),
         Field("activity_type", "活动类型", "enum", required=True, vocab=ACTIVITY_TYPES),
         Field("title", "标题", "text", required=True),
         Field("head_attended", "主要负责同志参加", "yesno"),
         Field("people", "人数", "int"),
-        Field("units_involved", "参加单位", "units_list"),
+        Field("units_involved", "参加单位", "units_list", dated_by="activity_date"),
         Field("url", "链接", "text"),
     ),
     # Activities have no id: the whole row is the key (raw-formats.md).
@@ -189,7 +193,7 @@ FACTS = Contract(
     label="年度填报指标",
     fields=(
         Field("year", "年度", "int", required=True),
-        Field("unit", "单位", "unit", required=True),
+        Field("unit", "单位", "unit", required=True, dated_by="year"),
         Field("indicator", "指标", "enum", required=True, vocab=FACT_NAMES),
         Field("value", "数值", "number", required=True),
     ),

@@ -8,6 +8,7 @@ by cell in Python loops. ``normalize_column`` picks the normaliser by the field'
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -151,9 +152,10 @@ def normalize_column(series: pd.Series, f: Field, ctx: ReadContext) -> tuple[pd.
         return normalize_months(series)
     if f.kind in ("text", "pii"):
         return _as_text(series), none
-    if f.kind == "unit":
-        units = {normalize_text(s): ctx.registry.resolve(s) for s in series.dropna().unique()}
-        return _lookup(series, {k: v for k, v in units.items() if v}, f"单位名称不在{ctx.division}单位名录中")
+    if f.kind in ("unit", "units_list"):
+        # Without the row's date yet: a spelling that named one unit only (the reader then
+        # resolves it again on the row's date, resolve_on_dates).
+        return resolve_on_dates(series, pd.Series(None, index=series.index, dtype=object), f, ctx)
     if f.kind == "enum":
         allowed = "、".join(dict.fromkeys(_vocab_table(f, ctx).values()))
         return _lookup(series, _vocab_table(f, ctx), f"“{f.header}”应为：{allowed[:120]}")
@@ -180,14 +182,44 @@ def normalize_column(series: pd.Series, f: Field, ctx: ReadContext) -> tuple[pd.
             values = values.round().astype("Int64")
         reason[bad] = f"“{f.header}”应为{'整数' if f.kind == 'int' else '数字'}（不带单位）"
         return values.astype(object).where(values.notna() & ~bad, None), reason
-    if f.kind == "units_list":
-        def split(v: object) -> tuple[list[str] | None, str | None]:
-            names = [n for n in _LIST_SPLIT.split(normalize_text(v)) if n]
-            resolved = [ctx.registry.resolve(n) for n in names]
-            unknown = [n for n, r in zip(names, resolved, strict=True) if r is None]
-            if unknown:
-                return None, f"参加单位中有名录外单位：{'、'.join(unknown)[:40]}"
-            return list(dict.fromkeys(resolved)), None
-        pairs = series.map(split)
-        return pairs.map(lambda p: p[0]), pairs.map(lambda p: p[1])
     raise AssertionError(f.kind)
+
+
+def _span(value: object) -> tuple[date | None, date | None]:
+    """The days a row's date stands for: a day, a return's month (``2019-04``) or a year."""
+    if value is None or (not isinstance(value, (str, date)) and pd.isna(value)):
+        return None, None
+    if isinstance(value, date):
+        return value, value
+    if isinstance(value, str):
+        year, month = int(value[:4]), int(value[5:7])
+        return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+    return date(int(value), 1, 1), date(int(value), 12, 31)
+
+
+def resolve_on_dates(series: pd.Series, when: pd.Series, f: Field, ctx: ReadContext
+                     ) -> tuple[pd.Series, pd.Series]:
+    """Unit names (``unit``) or lists of them (``units_list``) resolved on each row's own date
+    (``when``: dates, ``YYYY-MM`` months or years; None where the row has none). A name not in
+    force on that date is refused with a reason naming the change (UnitRegistry.resolve_during)."""
+    text = _as_text(series)
+    keys = pd.Series(list(zip(text, when.map(_span), strict=True)), index=series.index, dtype=object)
+    resolved: dict[tuple, tuple[object, str | None]] = {}
+    for key in keys.unique():
+        name, (start, end) = key
+        if name is None:
+            resolved[key] = (None, None)
+        elif f.kind == "unit":
+            r = ctx.registry.resolve_during(name, start, end)
+            resolved[key] = (r.unit, r.reason)
+        else:
+            names = [n for n in _LIST_SPLIT.split(normalize_text(name)) if n]
+            parts = [ctx.registry.resolve_during(n, start, end) for n in names]
+            unknown = [n for n, r in zip(names, parts, strict=True)
+                       if r.reason and r.reason.startswith("单位名称不在")]
+            bad = [r.reason for r in parts if r.reason]
+            resolved[key] = ((None, f"参加单位中有名录外单位：{'、'.join(unknown)[:40]}") if unknown
+                             else (None, f"参加单位：{bad[0]}") if bad
+                             else (list(dict.fromkeys(r.unit for r in parts)), None))
+    values = keys.map(lambda k: resolved[k][0]).astype(object)
+    return values.where(values.notna(), None), keys.map(lambda k: resolved[k][1]).astype(object)

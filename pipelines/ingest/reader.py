@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipelines.ingest.contracts import Contract
 from pipelines.ingest.header import read_metadata, sheets_with_header
-from pipelines.ingest.normalise import ReadContext, is_blank, normalize_column
+from pipelines.ingest.normalise import ReadContext, is_blank, normalize_column, resolve_on_dates
 from pipelines.ingest.records import QUARANTINE_COLUMNS, empty_rejects, empty_rows, file_rejection, preview
 from pipelines.ingest.sheets import FileRejected, Sheet, load_sheets
 from pipelines.privacy import applicant_key
@@ -168,7 +168,30 @@ def _metadata(opened: list[_Opened], contract: Contract, ctx: ReadContext
                 # Kept even for a file refused for another value: the reminder list still
                 # knows whose return, for which month, was refused.
                 meta[o.file_no][f.name] = value
+    for f in contract.metadata:
+        if f.dated_by:
+            _date_metadata(opened, f, contract, meta, rejected, ctx)
     return meta, rejected
+
+
+def _date_metadata(opened: list[_Opened], f, contract: Contract, meta: dict[int, dict],
+                   rejected: dict[int, FileRejected], ctx: ReadContext) -> None:
+    """A file's unit (a return's 报送单位) resolved again on the file's own date (its 报送期间):
+    an old name after its change, or a new one before it, refuses the file naming the change."""
+    present = [o for o in opened if o.file_no not in rejected and meta[o.file_no].get(f.name)]
+    if not present:
+        return
+    raw = pd.Series([o.raw_meta[f.name][0] for o in present], dtype=object)
+    when = pd.Series([meta[o.file_no].get(f.dated_by) for o in present], dtype=object)
+    values, reasons = resolve_on_dates(raw, when, f, ctx)
+    for o, value, reason, cell in zip(present, values, reasons, raw, strict=True):
+        if pd.isna(reason):
+            meta[o.file_no][f.name] = value
+            continue
+        _, row_no, sheet = o.raw_meta[f.name]
+        shown = preview(cell, f)
+        rejected[o.file_no] = FileRejected(f"“{f.header}”的值“{shown}”有误：{reason}",
+                                           sheet, row_no, f.header, shown)
 
 
 def _normalise(pieces: list[_Piece], meta: dict[int, dict], contract: Contract, ctx: ReadContext
@@ -181,9 +204,14 @@ def _normalise(pieces: list[_Piece], meta: dict[int, dict], contract: Contract, 
     first_reason = pd.Series(None, index=body.index, dtype=object)
     first_field = pd.Series(None, index=body.index, dtype=object)
     all_required_blank: pd.Series | None = None
+    normalised = {f.name: normalize_column(body[f.name], f, ctx) for f in contract.fields}
+    for f in contract.fields:
+        if f.dated_by:
+            # A unit's name counts on the row's own date (its dates are normalised by now).
+            normalised[f.name] = resolve_on_dates(body[f.name], normalised[f.dated_by][0], f, ctx)
     for f in contract.fields:
         raw = body[f.name]
-        values, reason = normalize_column(raw, f, ctx)
+        values, reason = normalised[f.name]
         if f.required:
             missing = is_blank(raw)
             reason = reason.where(~missing, f"必填项“{f.header}”为空")

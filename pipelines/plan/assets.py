@@ -81,6 +81,10 @@ def plan_catalogue(marts_db: MartsDatabase) -> dg.MaterializeResult:
         write_frame(con, "plan_task_units", pd.DataFrame(task_units), [
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
             ("unit", "VARCHAR"), ("is_lead", "BOOLEAN")])
+        # The plan names units as they were when it was written; unit_current names who
+        # carries the task on today (the registry's history, unit_registry).
+        con.execute("CREATE OR REPLACE TABLE plan_task_units AS "
+                    "SELECT *, unit_current(division, unit) AS unit_current FROM plan_task_units")
         write_frame(con, "plan_targets", pd.DataFrame(targets), [
             ("division", "VARCHAR"), ("year", "INTEGER"), ("task_code", "VARCHAR"),
             ("metric", "VARCHAR"), ("description", "VARCHAR"), ("params", "JSON")])

@@ -110,12 +110,14 @@ class Plan:
         return next((t for t in self.tasks if t.code == code), None)
 
 
-def expand_units(names: list[str] | tuple[str, ...], registry: UnitRegistry) -> tuple[str, ...]:
-    """Expand group tokens (``@部门``, ``@乡镇``) into the registry's units, keeping order."""
+def expand_units(names: list[str] | tuple[str, ...], registry: UnitRegistry,
+                 on: date | None = None) -> tuple[str, ...]:
+    """Expand group tokens (``@部门``, ``@乡镇``) into the registry's units in force on ``on``
+    (the plan year's first day), keeping order."""
     out: list[str] = []
     for name in names:
         group = UNIT_GROUPS.get(name)
-        members = registry.names(group) if group else [name]
+        members = registry.names(group, on=on) if group else [name]
         out += [m for m in members if m not in out]
     return tuple(out)
 
@@ -135,7 +137,11 @@ def plan_from_dict(raw: dict, registry: UnitRegistry | None = None) -> Plan:
                     raise ValueError(
                         f"任务 {t['code']} 的单位“{name}”不是单位名录中的规范名称"
                     )
-            lead, resp = expand_units(lead, registry), expand_units(resp, registry)
+            # A group word means the units of the plan's year as it began: a plan written
+            # before a reform names the old units, whose tasks carry over to their successors
+            # (unit_current) rather than being assigned twice.
+            on = date(int(raw["year"]), 1, 1)
+            lead, resp = expand_units(lead, registry, on), expand_units(resp, registry, on)
         tasks.append(
             Task(
                 code=t["code"],

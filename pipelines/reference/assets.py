@@ -19,6 +19,7 @@ from pipelines.reference.load import (
     read_csv_table,
     store_for,
 )
+from pipelines.reference.names import normalize_text
 from pipelines.reference.store import ReferenceStore
 from pipelines.reference.units import whole_label
 from pipelines.resources import MartsDatabase
@@ -48,27 +49,56 @@ def division_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"name": row["name"] or "", "whole_label": row["whole_label"]})
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
-          description="单位名录：规范名称、类型（部门/乡镇）和别名")
-def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
-    """ref_units: one row per unit and division."""
-    settings = marts_db.settings()
-    store = store_for(settings)
-    rows = []
-    for division in [marts_db.division]:
-        ref = load_division(store, division)
-        if ref.registry is None:
-            continue
+UNIT_TYPES = [("division", "VARCHAR"), ("unit", "VARCHAR"), ("kind", "VARCHAR"),
+              ("aliases", "VARCHAR[]"), ("unit_order", "INTEGER"), ("valid_from", "DATE"),
+              ("valid_to", "DATE")]
+CHANGE_TYPES = [("division", "VARCHAR"), ("change_no", "INTEGER"), ("changed_on", "DATE"),
+                ("kind", "VARCHAR"), ("old_units", "VARCHAR[]"), ("new_units", "VARCHAR[]"),
+                ("grace_until", "DATE"), ("source", "VARCHAR"), ("verified", "BOOLEAN"),
+                ("note", "VARCHAR")]
+SPELLING_TYPES = [("division", "VARCHAR"), ("spelling", "VARCHAR"), ("unit", "VARCHAR")]
+
+
+def registry_frames(registry, division: str) -> dict[str, pd.DataFrame]:
+    """ref_units, ref_unit_changes and ref_unit_spellings of one division's registry."""
+    units, changes, spellings = [], [], []
+    if registry is not None:
         # unit_order keeps the registry's own order for tables and charts: a published view
         # over parquet has no rowid to recover it from.
-        for order, unit in enumerate(ref.registry.units, start=1):
-            rows.append({"division": division, "unit": unit.name, "kind": unit.kind,
-                         "aliases": list(unit.aliases), "unit_order": order})
+        for order, unit in enumerate(registry.units, start=1):
+            units.append({"division": division, "unit": unit.name, "kind": unit.kind,
+                          "aliases": list(unit.aliases), "unit_order": order,
+                          "valid_from": unit.valid_from, "valid_to": unit.valid_to})
+            spellings += [{"division": division, "spelling": normalize_text(s), "unit": unit.name}
+                          for s in registry.spellings(unit)]
+        changes = [{"division": division, "change_no": c.line, "changed_on": c.changed_on,
+                    "kind": c.kind, "old_units": list(c.old_units), "new_units": list(c.new_units),
+                    "grace_until": c.grace_until, "source": c.source, "verified": c.verified,
+                    "note": c.note} for c in registry.changes]
+    tables = {"ref_units": (units, UNIT_TYPES), "ref_unit_changes": (changes, CHANGE_TYPES),
+              "ref_unit_spellings": (spellings, SPELLING_TYPES)}
+    # A generated spelling may repeat an alias the office also listed ("县财政局" → "财政局").
+    frames = {table: pd.DataFrame(rows, columns=[n for n, _ in types])
+              for table, (rows, types) in tables.items()}
+    frames["ref_unit_spellings"] = frames["ref_unit_spellings"].drop_duplicates()
+    return frames
+
+
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,
+          description="单位名录：规范名称、类型（部门/乡镇）、别名、名称有效期，以及机构改革的更名、合并、拆分记录")
+def unit_registry(marts_db: MartsDatabase) -> dg.MaterializeResult:
+    """ref_units (one row per unit that has existed), ref_unit_changes, ref_unit_spellings, and
+    from them ref_unit_lineage (each unit's successor today) and ref_unit_checks."""
+    division = marts_db.division
+    ref = load_division(store_for(marts_db.settings()), division)
+    frames = registry_frames(ref.registry, division)
+    types = {"ref_units": UNIT_TYPES, "ref_unit_changes": CHANGE_TYPES,
+             "ref_unit_spellings": SPELLING_TYPES}
     with marts_db.connect() as con:
-        n = write_frame(con, "ref_units", pd.DataFrame(rows), [
-            ("division", "VARCHAR"), ("unit", "VARCHAR"), ("kind", "VARCHAR"),
-            ("aliases", "VARCHAR[]"), ("unit_order", "INTEGER")])
-    return dg.MaterializeResult(metadata={"units": n})
+        counts = {table: write_frame(con, table, frame, types[table]) for table, frame in frames.items()}
+        SQL.run(con, "unit_history")
+    return dg.MaterializeResult(metadata={"units": counts["ref_units"],
+                                          "changes": counts["ref_unit_changes"]})
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, partitions_def=DIVISIONS,

@@ -3,16 +3,22 @@
 -- (annual_report_sources), 0 without any; header rows and cells no input holds are NULL.
 CREATE OR REPLACE TABLE annual_report AS
 WITH division_units AS (
-    SELECT division, unit FROM ref_units
+    -- each year's units are those in force at the year's end (a unit renamed during the
+    -- year has one table, under its new name), and any unit a record names that year
+    SELECT y.division, y.year, u.unit
+    FROM staging.annual_years y
+    JOIN ref_units u USING (division)
+    WHERE coalesce(u.valid_from, DATE '1900-01-01') <= make_date(y.year, 12, 31)
+      AND coalesce(u.valid_to, DATE '9999-12-31') >= make_date(y.year, 12, 31)
     UNION
-    SELECT division, record_unit FROM staging.annual_records WHERE NOT whole_division
+    SELECT division, year, unit FROM annual_report_sources WHERE unit IS NOT NULL
 ),
 tables_of AS (
     SELECT y.division, y.year, y.template, NULL::VARCHAR AS unit FROM staging.annual_years y
     UNION ALL
     SELECT y.division, y.year, y.template, u.unit
     FROM staging.annual_years y
-    JOIN division_units u USING (division)
+    JOIN division_units u USING (division, year)
 ),
 cell_values AS (
     SELECT division, unit, year, template, table_code, row_code, col_code,
@@ -25,7 +31,8 @@ SELECT o.division, o.unit, coalesce(o.unit, d.whole_label, '全' || o.division) 
        r.row_code, r.row_order, r.parent_code, r.level, r.label,
        c.col_code, c.col_label, c.col_group, c.col_order,
        CASE WHEN cell.kind = 'data' THEN coalesce(v.value, 0) END AS value,
-       cell.measure_unit, cell.kind, coalesce(v.records, 0) AS records, cell.note
+       cell.measure_unit, cell.kind, coalesce(v.records, 0) AS records, cell.note,
+       unit_current(o.division, o.unit) AS unit_current
 FROM tables_of o
 JOIN ref_annual_tables t ON t.template = o.template
 JOIN ref_annual_rows r ON r.template = t.template AND r.table_code = t.table_code

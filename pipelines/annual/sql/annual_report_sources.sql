@@ -47,7 +47,10 @@ kept AS (
 scoped AS (
     SELECT *, NULL::VARCHAR AS unit FROM kept WHERE for_division
     UNION ALL BY NAME
-    SELECT *, record_unit AS unit FROM kept WHERE NOT whole_division
+    -- A unit's table of a year is the unit as named at the year's end: the records of a
+    -- unit renamed or merged during the year count in its successor's table (units.csv).
+    SELECT *, unit_on(division, record_unit, make_date(year, 12, 31)) AS unit
+    FROM kept WHERE NOT whole_division
 )
 -- An item on two "other" channels is one record of its cell: count it once.
 SELECT division, unit, year, template, table_code, row_code, col_code, source,

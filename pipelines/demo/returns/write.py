@@ -8,7 +8,7 @@ returns excluded), so the manifest's expectations match the files, not the story
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from pipelines.demo.common import (
@@ -106,11 +106,13 @@ def write_returns(ctx: DemoContext, scenario: Scenario, reference_dir) -> Outcom
                             exclude={missing[0], late_unit, resub_unit})
     last_written: dict[tuple[str, str], tuple] = {}
     for unit in units:
-        style = styles[unit]
         for index, period in enumerate(periods):
             if (unit, period) == missing:
                 continue
             y, m = int(period[:4]), int(period[5:])
+            # A unit renamed by the 2019 reform signs the months after it with its new name.
+            renamed = ctx.written(unit, date(y, m, 1))
+            style = styles[unit] if renamed == unit else replace(styles[unit], written_name=renamed)
             cutoff = min(month_end(y, m), sent[(unit, period)])
             table = new_table(style, period, sent[(unit, period)])
             changed_row = None

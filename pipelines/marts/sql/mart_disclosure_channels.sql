@@ -5,7 +5,8 @@
 CREATE OR REPLACE TABLE disclosure_channels AS
 SELECT division, index_no, channel, unit, title, category, formed_on, published_on,
        coalesce(normative, false) OR category = '规范性文件' AS normative, doc_no, url,
-       _file AS source_file, _sheet AS source_sheet, _row AS source_row
+       _file AS source_file, _sheet AS source_sheet, _row AS source_row,
+       unit_current(division, unit) AS unit_current
 FROM staging.disclosures_ranked
 WHERE row_state = 'loaded'
 ORDER BY division, index_no, channel;

@@ -39,6 +39,7 @@ SELECT division, index_no, unit, title, category, channels, formed_on, published
        CASE WHEN day_kind = 'working' THEN add_working_days(clock_start_on, limit_days)
             ELSE CAST(clock_start_on + limit_days * INTERVAL 1 DAY AS DATE) END AS deadline_on,
        published_on <= CASE WHEN day_kind = 'working' THEN add_working_days(clock_start_on, limit_days)
-            ELSE CAST(clock_start_on + limit_days * INTERVAL 1 DAY AS DATE) END AS timely
+            ELSE CAST(clock_start_on + limit_days * INTERVAL 1 DAY AS DATE) END AS timely,
+       unit_current(division, unit) AS unit_current
 FROM clocked
 ORDER BY division, index_no;

@@ -4,7 +4,7 @@
 CREATE OR REPLACE TABLE facts AS
 SELECT f.division, f.year, f.unit, f.indicator, f.value,
        coalesce(f.unit = d.name, false) AS division_total,
-       f._file AS source_file, f._row AS source_row
+       f._file AS source_file, f._row AS source_row, unit_current(f.division, f.unit) AS unit_current
 FROM staging.facts_ranked f
 LEFT JOIN ref_divisions d ON d.division = f.division
 WHERE f.row_state = 'loaded'

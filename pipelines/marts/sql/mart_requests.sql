@@ -47,6 +47,6 @@ SELECT division, request_id, unit, received_on, channel, applicant_type, applica
            ELSE 'open'
        END AS state,
        supplement_asked_on, supplement_done_on, fee_yuan, reply_after_as_of,
-       _file AS source_file, _row AS source_row
+       _file AS source_file, _row AS source_row, unit_current(division, unit) AS unit_current
 FROM final
 ORDER BY division, received_on, request_id;

@@ -4,6 +4,7 @@
 CREATE OR REPLACE TABLE return_files AS
 SELECT division, file, unit, period, submitted_on,
        error IS NULL AS accepted, error AS refused_reason,
-       make_timestamp(CAST(mtime * 1000000 AS BIGINT)) AS arrived_at
+       make_timestamp(CAST(mtime * 1000000 AS BIGINT)) AS arrived_at,
+       unit_current(division, unit) AS unit_current
 FROM staging.returns_files
 ORDER BY division, arrived_at DESC, file;

@@ -12,7 +12,8 @@ SELECT f.division, f.unit, f.period,
                       least(p.due_day, day(last_day(f.next_month)))) AS DATE) AS on_time,
        f.file_rank > 1 AS superseded,
        f.file AS source_file,
-       l.rows_loaded, l.rows_quarantined
+       l.rows_loaded, l.rows_quarantined,
+       unit_current(f.division, f.unit) AS unit_current
 FROM f
 LEFT JOIN plan_reporting p
     ON p.division = f.division AND p.year = CAST(left(f.period, 4) AS INTEGER)

@@ -1,11 +1,25 @@
 -- One row per task × responsible unit of every plan. A unit may leave out a task with no
--- news, so the last reported status carries forward.
+-- news, so the last reported status carries forward. A task assigned to a unit that was
+-- renamed since (units.csv, unit-changes.csv) carries over to its successor: a return counts
+-- for the assigned unit when both name the same unit in the return's month (unit_on), so the
+-- successor's returns continue the task's one status line.
 CREATE OR REPLACE TABLE task_status AS
-WITH reported AS (
-    SELECT division, CAST(left(period, 4) AS INTEGER) AS year, task_code, unit, period,
-           status, completed_on, evidence_url, submitted_on, _file, _row
-    FROM staging.returns_ranked
-    WHERE row_state = 'loaded'
+WITH assigned AS (
+    SELECT DISTINCT division, year, unit FROM plan_task_units
+),
+returned AS (
+    SELECT r.*, CAST(left(r.period, 4) AS INTEGER) AS year,
+           last_day(CAST(strptime(r.period, '%Y-%m') AS DATE)) AS period_end
+    FROM staging.returns_ranked r
+    WHERE r.row_state = 'loaded'
+),
+reported AS (
+    SELECT r.division, r.year, r.task_code, a.unit, r.period,
+           r.status, r.completed_on, r.evidence_url, r.submitted_on, r._file, r._row
+    FROM returned r
+    JOIN assigned a
+        ON a.division = r.division AND a.year = r.year
+       AND unit_on(a.division, a.unit, r.period_end) = unit_on(r.division, r.unit, r.period_end)
 ),
 latest AS (
     SELECT DISTINCT ON (division, year, task_code, unit) *
@@ -47,7 +61,8 @@ joined AS (
     LEFT JOIN done dn USING (division, year, task_code, unit)
     LEFT JOIN evidence ev USING (division, year, task_code, unit)
 )
-SELECT division, year, task_code, unit, deadline_kind, due_on, status, last_period,
+SELECT division, year, task_code, unit, unit_current(division, unit) AS unit_current,
+       deadline_kind, due_on, status, last_period,
        completed_on, evidence_url,
        -- due before the as-of date: the pairs the plan's tasks_done_by_deadline judges, and
        -- the whole every page splits into on time, late and overdue (docs/figures.md)

@@ -76,7 +76,9 @@ def states_by_section(con: duckdb.DuckDBPyConnection, division: str, year: int) 
 
 def states_by_unit(con: duckdb.DuckDBPyConnection, division: str, year: int) -> pd.DataFrame:
     """Task × unit pairs by state, one row per responsible unit (most overdue first)."""
-    df = query(con, "progress/state_counts", division, year, group_by="s.unit, u.kind AS unit_kind",
+    # one row per office: a unit renamed since is shown under today's name (office_label)
+    df = query(con, "progress/state_counts", division, year,
+               group_by="coalesce(l.office_label, s.unit) AS unit, u.kind AS unit_kind",
                order_by="overdue DESC, done_late DESC, unit_kind, unit", states=state_count_columns("s."))
     return with_total(df, "unit")
 

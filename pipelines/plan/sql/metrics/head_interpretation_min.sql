@@ -4,10 +4,13 @@
 WITH per_unit AS (
     SELECT tu.division, tu.year, tu.task_code, tu.unit,
            (SELECT count(*) FROM activities a
-             WHERE a.division = tu.division AND a.unit = tu.unit AND year(a.activity_date) = tu.year
+             WHERE a.division = tu.division AND year(a.activity_date) = tu.year
+               -- the office today: a unit renamed during the year counts under either name
+               AND unit_current(a.division, a.unit) = unit_current(tu.division, tu.unit)
                AND a.head_attended AND a.activity_type IN ('新闻发布会', '在线访谈', '媒体采访')) AS by_head,
            (SELECT count(*) FROM disclosures d
-             WHERE d.division = tu.division AND d.unit = tu.unit AND year(d.published_on) = tu.year
+             WHERE d.division = tu.division AND year(d.published_on) = tu.year
+               AND unit_current(d.division, d.unit) = unit_current(tu.division, tu.unit)
                AND d.category = '政策解读') AS articles
     FROM staging.target_units tu
     WHERE tu.metric = 'head_interpretation_min'

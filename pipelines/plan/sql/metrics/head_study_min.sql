@@ -4,7 +4,9 @@ WITH per_unit AS (
     FROM staging.target_units tu
     JOIN plan_targets t USING (division, year, task_code, metric)
     LEFT JOIN activities a
-        ON a.division = tu.division AND a.unit = tu.unit AND year(a.activity_date) = tu.year
+        ON a.division = tu.division AND year(a.activity_date) = tu.year
+       -- the office today: a unit renamed during the year counts under either name
+       AND unit_current(a.division, a.unit) = unit_current(tu.division, tu.unit)
        AND a.activity_type = t.params->>'activity_type'
     WHERE tu.metric = 'head_study_min'
     GROUP BY ALL

@@ -5,7 +5,9 @@ WITH counts AS (
     FROM staging.target_units tu
     JOIN plan_targets t USING (division, year, task_code, metric)
     LEFT JOIN disclosures d
-        ON d.division = tu.division AND d.unit = tu.unit AND d.category = t.params->>'category'
+        ON d.division = tu.division
+       -- the office today: a unit renamed during the year counts under either name
+       AND unit_current(d.division, d.unit) = unit_current(tu.division, tu.unit) AND d.category = t.params->>'category'
        AND d.published_on <= CAST(t.params->>'by' AS DATE) AND year(d.published_on) = tu.year
     WHERE tu.metric = 'showcase_projects_by'
     GROUP BY ALL

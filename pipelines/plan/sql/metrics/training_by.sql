@@ -6,7 +6,9 @@ WITH per_unit AS (
              WHERE t.division = tu.division AND t.year = tu.year AND t.task_code IS NOT DISTINCT FROM tu.task_code
                AND t.metric = tu.metric AND a.division = tu.division AND year(a.activity_date) = tu.year
                AND a.activity_type = t.params->>'activity_type'
-               AND (list_contains(a.units_involved, tu.unit) OR a.unit = tu.unit)) AS first_trained
+               -- 参加单位 are named as on the day: compare with the unit's name then
+               AND (list_contains(a.units_involved, unit_on(tu.division, tu.unit, a.activity_date))
+                    OR unit_current(a.division, a.unit) = unit_current(tu.division, tu.unit))) AS first_trained
     FROM staging.target_units tu
     WHERE tu.metric = 'training_by'
 )

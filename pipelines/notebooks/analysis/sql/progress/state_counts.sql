@@ -13,6 +13,7 @@ SELECT * FROM (
     FROM task_status s
     JOIN plan_tasks t USING (division, year, task_code)
     LEFT JOIN ref_units u USING (division, unit)
+    LEFT JOIN ref_unit_lineage l ON l.division = s.division AND l.unit = s.unit
     WHERE s.division = $division AND s.year = $year
     GROUP BY ALL
 )
