@@ -30,7 +30,7 @@ import duckdb
 from pipelines.atomic import fsync_dir, replace_file
 from pipelines.db import quote, string_literal
 from pipelines.locks import file_lock
-from pipelines.settings import Settings
+from pipelines.settings import Settings, duckdb_memory_mb
 
 BLOCK_SIZE = 16_384  # the marts are small: 16 kB blocks instead of 256 kB keep them a few MB
 PUBLISHED_DIR = "published"
@@ -51,11 +51,12 @@ class Published:
 
 def new_database(path: Path) -> duckdb.DuckDBPyConnection:
     """A new, empty database file with small blocks."""
-    return duckdb.connect(str(path), config={"default_block_size": str(BLOCK_SIZE)})
+    return duckdb.connect(str(path), config={"default_block_size": str(BLOCK_SIZE),
+                                             "memory_limit": f"{duckdb_memory_mb()}MB"})
 
 
 def _checkpointed(path: Path) -> None:
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": f"{duckdb_memory_mb()}MB"})
     try:
         con.execute("CHECKPOINT")
     finally:
