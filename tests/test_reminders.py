@@ -63,19 +63,21 @@ def test_september_names_the_civil_affairs_bureau_as_late(con):
     assert row.file.startswith(f"raw/{DIVISION}/returns/")
 
 
-def test_july_names_the_units_whose_rows_were_refused(con):
-    frame = reminder_list(con, DIVISION, "2018-07")
-    assert listed(frame) == [("县工业（物流）园区管委会", "quarantined"), ("县文化旅游广电局", "quarantined")]
-    assert frame["reason"].tolist() == [
-        "第14行“进展状态”填写的“基本完成”有误：“进展状态”应为：未启动、推进中、已完成、长期坚持、不适用",
-        "第7行“完成日期”填写的“2018年13月5日”有误：日期无法识别"
+def test_june_and_july_name_the_units_whose_rows_were_refused(con):
+    june, july = reminder_list(con, DIVISION, "2018-06"), reminder_list(con, DIVISION, "2018-07")
+    assert listed(june) == [("县工业和信息化局", "quarantined")]
+    assert listed(july) == [("县工业（物流）园区管委会", "quarantined")]
+    assert june["reason"].tolist() + july["reason"].tolist() == [
+        "第5行“完成日期”填写的“6月底”有误：日期无法识别"
         "（可用格式：2018年6月30日、2018-06-30、2018/6/30、2018.6.30、20180630）",
+        "第14行“进展状态”填写的“基本完成”有误：“进展状态”应为：未启动、推进中、已完成、长期坚持、不适用",
     ]
 
 
 def test_a_file_from_an_unknown_unit_is_listed_apart_in_the_month_it_arrived(con):
     october = reminder_list(con, DIVISION, "2018-10")
-    assert listed(october) == [("县公安局", "quarantined")]  # its row with task 9.9.9
+    # 县公安局's row with task 9.9.9, 县农牧局's date 2018年13月5日
+    assert listed(october) == [("县公安局", "quarantined"), ("县农牧局", "quarantined")]
     assert "县老干部局" not in set(october["unit"])  # no tasks in the plan: never listed as a unit
     files = unidentified_files(con, DIVISION, "2018-10")
     assert files["file"].tolist() == [f"raw/{DIVISION}/returns/县老干部局2018年10月政务公开进展报送表.xlsx"]
