@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import dagster as dg
 import duckdb
 import nbformat
 import pytest
-from conftest import DIVISION, build, check_results, marts, write_xlsx
-from test_annual import FACT_HEADER, PII, raw, write_2018
+from conftest import DIVISION, build, check_results, copy_built, marts, write_xlsx
+from test_annual import FACT_HEADER, PII, raw
 
 from pipelines.__main__ import main
 from pipelines.notebooks.run import KERNEL, run_notebook
@@ -24,23 +23,23 @@ from pipelines.pack.assets import write_packs
 from pipelines.pack.load import load_pack
 from pipelines.settings import Settings
 
-NO_PACK = dg.AssetSelection.all() - dg.AssetSelection.groups("reports")
 AS_OFS = ("2019-01-10", "2019-01-20", "2019-03-01", "2019-03-01")
 LATE_JANUARY = "县审计局补报.xlsx"
 LATE_MARCH = "县审计局补报（二）.xlsx"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """The data directory after the four publications, with their runs."""
-    data_dir = tmp_path_factory.mktemp("history")
-    write_2018(data_dir)
-    runs = [build(data_dir, as_of=AS_OFS[0], selection=NO_PACK)]
+def published(built_2018, tmp_path_factory):
+    """The data directory after the four publications, with their runs: the first is the
+    session's build of the 2018 fixture at 2019-01-10, copied."""
+    source, first = built_2018
+    data_dir = copy_built(source, tmp_path_factory.mktemp("history") / "data")
+    runs = [first]
     write_xlsx(raw(data_dir, "facts") / LATE_JANUARY, [FACT_HEADER, [2018, "县审计局", "专职人员数", 1]])
-    runs.append(build(data_dir, as_of=AS_OFS[1], selection=NO_PACK))
+    runs.append(build(data_dir, as_of=AS_OFS[1]))
     write_xlsx(raw(data_dir, "facts") / LATE_MARCH, [FACT_HEADER, [2018, "县审计局", "兼职人员数", 2]])
-    runs.append(build(data_dir, as_of=AS_OFS[2], selection=NO_PACK))
-    runs.append(build(data_dir, as_of=AS_OFS[3], selection=NO_PACK))
+    runs.append(build(data_dir, as_of=AS_OFS[2]))
+    runs.append(build(data_dir, as_of=AS_OFS[3]))
     return data_dir, runs
 
 
