@@ -86,3 +86,19 @@ def graphql(url: str, query: str, variables: dict | None = None) -> dict:
     body = reply.json()
     assert "errors" not in body, body["errors"]
     return body["data"]
+
+
+FAILED_RUNS = """
+query {
+  runsOrError(filter: {statuses: [FAILURE, CANCELED]}) {
+    ... on Runs { results { runId status tags { key value } } }
+  }
+}"""
+
+
+def no_failed_runs(url: str, home: Path | None = None) -> None:
+    """Fail at once, naming them, if any run of this ``dagster dev`` failed or was canceled (a
+    wait for a run's outcome must not sit out its timeout when the run is already dead)."""
+    failed = graphql(url, FAILED_RUNS)["runsOrError"]["results"]
+    where = f"; see {home / 'dev.log'}" if home else ""
+    assert not failed, f"runs failed: {failed}{where}"
