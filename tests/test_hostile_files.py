@@ -210,8 +210,10 @@ def _tree_memory(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
-    """``python -m pipelines build`` on a data directory of hostile files and one good return,
-    in a wrapper process whose only child is the build: (data_dir, wrapper's report, peak tree RSS)."""
+    """``python -m pipelines build --no-notebooks --no-pack`` (files are read on the way to the
+    marts; the pack and notebooks read only the marts) on a data directory of hostile files and
+    one good return, in a wrapper process whose only child is the build: (data_dir, wrapper's
+    report, peak tree RSS)."""
     data_dir = tmp_path_factory.mktemp("hostile")
     returns = data_dir / "raw" / DIVISION / "returns"
     xlsx_bomb(returns / "大文件.xlsx", 1024)  # 1 GB of cells: about 2 GB to read, were it read
@@ -226,7 +228,8 @@ def hostile_build(tmp_path_factory):
     write_xlsx(returns / "县财政局.et", return_rows("县财政局", "2018-08", None, []))
     encrypted_workbook(returns / "加密.xlsx")
     wrapper = ("import resource, subprocess, sys\n"
-               "done = subprocess.run([sys.executable, '-m', 'pipelines', 'build'])\n"
+               "done = subprocess.run([sys.executable, '-m', 'pipelines', 'build', '--no-notebooks',"
+               " '--no-pack'])\n"
                "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
     env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": "2018-12-31",
            "GONGKAI_MAX_RETURN_ROWS": "300"}
