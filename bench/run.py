@@ -8,7 +8,11 @@ Workloads (bench/README.md says what each measures and why):
 - W4 a province of 22 counties, cold, on every core;
 - W5 a national simulation: marts and pack at N = 1, 22 and 100 counties (marginal cost per
   county, publishing one county when N are published, peak memory, disk), projected to 2,846
-  county-level divisions on k workers.
+  county-level divisions on k workers;
+- W6 a build next to a reader: one new return built (marts only) while an analyst's process
+  holds the county's database and the province view open, against the same build with no
+  reader (a blocked writer once retried for 108 s; tests/test_publish.py asserts that no lock
+  is waited on and that the reader keeps working, this measures the time).
 
 Every Gongkai figure is a separate ``python -m pipelines build`` process, timed from outside,
 with the memory of its whole process tree sampled from /proc. Results go to
@@ -162,6 +166,39 @@ def new_return(data_dir: Path, division: str) -> Path:
     return target
 
 
+READER = """
+import duckdb, sys
+county = duckdb.connect(sys.argv[1], read_only=True)
+province = duckdb.connect(sys.argv[2], read_only=True)
+for con in (county, province):
+    con.execute("SELECT count(*) FROM return_rows").fetchall()
+print("open", flush=True)
+sys.stdin.readline()
+"""
+
+
+def beside_a_reader(data_dir: Path, division: str, logs: Path) -> dict:
+    """W6: a marts-only build of one new return, with and without a reader holding the marts."""
+    flags = ("--no-notebooks", "--no-pack", "--force", "--division", division)
+    build(data_dir, logs / "W6-cold.log", *flags)
+    new_return(data_dir, division)
+    alone = build(data_dir, logs / "W6-alone.log", *flags)
+    county = data_dir / "marts" / "divisions" / f"{division}.duckdb"
+    province = data_dir / "marts" / "gongkai.duckdb"
+    reader = subprocess.Popen([PYTHON, "-c", READER, str(county), str(province)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        if reader.stdout.readline().strip() != "open":
+            raise RuntimeError("读者进程未能打开数据集市")
+        held = build(data_dir, logs / "W6-reader.log", *flags)
+    finally:
+        reader.communicate("\n", timeout=60)
+    waited = "等待其完成" in (logs / "W6-reader.log").read_text(encoding="utf-8")
+    return {"alone_s": alone.seconds, "with_reader_s": held.seconds,
+            "ratio": round(held.seconds / alone.seconds, 2), "lock_waited": waited,
+            "reader_exit": reader.returncode}
+
+
 def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
     parser = argparse.ArgumentParser(description="Gongkai 基准测试（与同一次运行中测得的下限对比）")
     parser.add_argument("--sizes", default="1,22,100", help="W5 的县数（逗号分隔）")
@@ -216,6 +253,8 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
         after = marts_mtimes(one / "marts")
         rewritten = sorted(k for k in after if before.get(k) != after[k])
         w["W3"] = {"process_s": m.seconds, "files_rewritten": rewritten, "peak_rss_mb": m.peak_rss_mb}
+    if "W6" not in skip:
+        w["W6"] = beside_a_reader(fresh(template, args.work, 1, args.seed), division, logs)
     if "W4" not in skip:
         province = fresh(template, args.work, args.province, args.seed)
         codes = sorted(p.name for p in (province / "raw").iterdir())
@@ -289,6 +328,11 @@ def report(results: dict) -> str:
         x = w["W4"]
         lines.append(f"| W4 全省 {x['counties']} 县冷启动（{x['jobs']} 个进程） | {x['process_s']} s | "
                      f"{x['floor_s']} s | {x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
+    if "W6" in w:
+        x = w["W6"]
+        waited = "是" if x["lock_waited"] else "否"
+        lines.append(f"| W6 读者打开数据集市时构建一份新报送表（仅数据集市） | {x['with_reader_s']} s | "
+                     f"无读者 {x['alone_s']} s | {x['ratio']}× | | 等待锁：{waited} |")
     if "W5" in w:
         for n, x in w["W5"]["sizes"].items():
             lines.append(f"| W5 {n} 县冷启动（数据集市＋材料包） | {x['cold_s']} s | {x['floor_s']} s | "
