@@ -355,6 +355,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 def test_png_charts_are_written_when_a_browser_exists(materialized, pack_dir):
     require("chromium")
+    require("cjk-fonts")  # without them the charts' Chinese is drawn as empty boxes
     result, instance = materialized
     charts_dir = year_dir(pack_dir) / "charts"
     pngs = sorted(p.name for p in charts_dir.glob("*.png"))
