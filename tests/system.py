@@ -10,11 +10,13 @@ import glob
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from pipelines.pack.png import find_browser
 
+ROOT = Path(__file__).resolve().parents[1]
 INSTALL = "scripts/install-system-deps.sh"
 
 
