@@ -115,7 +115,10 @@ class GxRunner:
             context = gx.get_context(mode="file", project_root_dir=str(root))
             context.variables.progress_bars = {"globally": False}
             sites = context.variables.data_docs_sites or {}
-            if DOCS_SITE not in sites:
+            # The site names its folder by absolute path: a data directory moved or copied
+            # elsewhere must write its pages into its own folder, not the old one.
+            here = sites.get(DOCS_SITE, {}).get("store_backend", {}).get("base_directory")
+            if here != str(self.docs_dir):
                 for name in list(sites):
                     context.delete_data_docs_site(name)
                 context.add_data_docs_site(

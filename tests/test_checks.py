@@ -186,6 +186,21 @@ def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_pa
     assert not gx_runner.docs_dir.exists()  # Data Docs off: verdicts only, no pages
 
 
+def test_a_copied_data_directory_writes_data_docs_into_its_own_folder(suite_frames, tmp_path):
+    """The GX context names the Data Docs folder by absolute path: a data directory copied or
+    moved elsewhere must not go on writing (CDN-linked) pages into the old one."""
+    frames, parameters = suite_frames
+    first, second = tmp_path / "a" / "marts", tmp_path / "b" / "marts"
+    assert GxRunner(first).validate("appeals", frames["appeals"], parameters).success
+    before = {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()}
+    shutil.copytree(first.parent, second.parent)
+    assert GxRunner(second).validate("appeals", frames["appeals"], parameters).success
+    assert {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()} == before
+    assert len(list((second / "data-docs" / "validations" / "appeals").rglob("*.html"))) == 2
+    for page in (second / "data-docs").rglob("*.html"):
+        assert 'src="http' not in page.read_text(encoding="utf-8"), page
+
+
 # --- a broken sanity check blocks publishing ------------------------------------------------
 
 
