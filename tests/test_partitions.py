@@ -19,10 +19,9 @@ def second_county(data_dir, code="640522", name="海原县"):
     (folder / "division.json").write_text(
         json.dumps({**meta, "code": code, "name": name}, ensure_ascii=False), encoding="utf-8"
     )
-    plan = json.loads((folder / "plan-2018.json").read_text(encoding="utf-8"))
-    (folder / "plan-2018.json").write_text(
-        json.dumps({**plan, "division": code}, ensure_ascii=False), encoding="utf-8"
-    )
+    for path in folder.glob("plan-*.json"):  # the 2018 and 2019 plans
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({**plan, "division": code}, ensure_ascii=False), encoding="utf-8")
 
 
 def a_return(data_dir, division, unit, status, name="r.xlsx"):
@@ -60,10 +59,9 @@ def test_two_divisions_build_as_separate_partitions(two_counties):
     assert (data_dir / "marts" / "divisions" / "640522.duckdb").exists()
     assert statuses(data_dir) == {"640521 县财政局": "推进中", "640522 县审计局": "未启动"}
     con = marts(data_dir)
-    assert con.execute("SELECT division, count(*) FROM plan_tasks GROUP BY 1 ORDER BY 1").fetchall() == [
-        ("640521", 37),
-        ("640522", 37),
-    ]
+    assert con.execute("SELECT division, year, count(*) FROM plan_tasks GROUP BY ALL ORDER BY ALL"
+                       ).fetchall() == [("640521", 2018, 37), ("640521", 2019, 37),
+                                        ("640522", 2018, 37), ("640522", 2019, 37)]
     # shared rules are not doubled by the assembly
     assert con.execute("SELECT count(*) = count(DISTINCT day) FROM ref_calendar").fetchone()[0]
     con.close()
