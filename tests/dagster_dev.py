@@ -63,7 +63,11 @@ def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, i
             return False
 
     try:
-        wait_for(up, 120, "dagster dev to answer")
+        try:
+            # A wait, not a speed test: a loaded machine may take minutes; an exit fails at once.
+            wait_for(up, 300, "dagster dev to answer")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; its log so far:\n{log_path.read_text()[-3000:]}") from None
         yield url, port
     finally:
         for sig in (signal.SIGTERM, signal.SIGKILL):
