@@ -31,9 +31,11 @@ FORMATS = ("xls", "ods", "xlsx")
 FILE_COLUMNS = ("file", "source_file", "sha256", "size_bytes")
 # A CSV has no sheets: the sheet a quarantined row or a disclosure came from is "" there.
 SHEET_COLUMNS = ("sheet", "source_sheet")
-# What a build records about itself (its time, id and the digests of the files it read)
-# differs between any two builds: the figures are what must not.
-BUILD_TABLES = ("build_info",)
+# What a build records about itself (its time, id and the digests of the files it read) and
+# the history of publications (each row names its build) differ between any two builds: the
+# figures are what must not.
+BUILD_TABLES = ("build_info", "figure_publications", "annual_report_history", "plan_metrics_history",
+                "annual_report_sources_history")
 WITHOUT_CHECKS = dg.AssetSelection.assets("gongkai_marts").upstream().without_checks()
 
 
