@@ -100,9 +100,13 @@ query {
 }"""
 
 
-def no_failed_runs(url: str, home: Path | None = None) -> None:
-    """Fail at once, naming them, if any run of this ``dagster dev`` failed or was canceled (a
-    wait for a run's outcome must not sit out its timeout when the run is already dead)."""
+def no_failed_runs(url: str, home: Path | None = None, file: str | None = None) -> None:
+    """Fail at once, naming them, if a run of this ``dagster dev`` failed or was canceled (only
+    the runs a sensor started for ``file``, if given): a wait for a run's outcome must not sit
+    out its timeout when the run is already dead."""
     failed = graphql(url, FAILED_RUNS)["runsOrError"]["results"]
+    if file is not None:
+        failed = [r for r in failed if any(t["key"] == "gongkai/files" and file in t["value"]
+                                           for t in r["tags"])]
     where = f"; see {home / 'dev.log'}" if home else ""
     assert not failed, f"runs failed: {failed}{where}"

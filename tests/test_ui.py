@@ -98,7 +98,7 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
     url, _, data_dir, home = dagster_dev
 
     def published() -> bool:
-        no_failed_runs(url, home)  # a failed sensor run is the error, not a 600 s wait
+        no_failed_runs(url, home, "audit.xlsx")  # its sensor run failed: that error, not a 600 s wait
         return status_of(data_dir, "县审计局") == "已完成"
 
     write_xlsx(
