@@ -8,6 +8,10 @@ Workloads (bench/README.md says what each measures and why):
 - W4 a province of 22 counties, cold, on every core;
 - W6 a county whose request ledger has 1,000,000 rows: cold build (marts and annual tables),
   peak memory of the whole process tree, against DuckDB reading the same CSV;
+- W7 a build next to a reader: one new return built (marts only) while an analyst's process
+  holds the county's database and the province view open, against the same build with no
+  reader (a blocked writer once retried for 108 s; tests/test_publish.py checks that no lock
+  is waited on and that the reader keeps working, this measures the time);
 - W5 a national simulation: marts and pack at N = 1, 22 and 100 counties (marginal cost per
   county, publishing one county when N are published, peak memory, disk), projected to 2,846
   county-level divisions on k workers.
@@ -164,6 +168,39 @@ def new_return(data_dir: Path, division: str) -> Path:
     return target
 
 
+READER = """
+import duckdb, sys
+county = duckdb.connect(sys.argv[1], read_only=True)
+province = duckdb.connect(sys.argv[2], read_only=True)
+for con in (county, province):
+    con.execute("SELECT count(*) FROM return_rows").fetchall()
+print("open", flush=True)
+sys.stdin.readline()
+"""
+
+
+def beside_a_reader(data_dir: Path, division: str, logs: Path) -> dict:
+    """W7: a marts-only build of one new return, with and without a reader holding the marts."""
+    flags = ("--no-notebooks", "--no-pack", "--force", "--division", division)
+    build(data_dir, logs / "W7-cold.log", *flags)
+    new_return(data_dir, division)
+    alone = build(data_dir, logs / "W7-alone.log", *flags)
+    county = data_dir / "marts" / "divisions" / f"{division}.duckdb"
+    province = data_dir / "marts" / "gongkai.duckdb"
+    reader = subprocess.Popen([PYTHON, "-c", READER, str(county), str(province)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        if reader.stdout.readline().strip() != "open":
+            raise RuntimeError("读者进程未能打开数据集市")
+        held = build(data_dir, logs / "W7-reader.log", *flags)
+    finally:
+        reader.communicate("\n", timeout=60)
+    waited = "等待其完成" in (logs / "W7-reader.log").read_text(encoding="utf-8")
+    return {"alone_s": alone.seconds, "with_reader_s": held.seconds,
+            "ratio": round(held.seconds / alone.seconds, 2), "lock_waited": waited,
+            "reader_exit": reader.returncode}
+
+
 def big_ledger(work: Path, rows: int) -> Path:
     """A data directory whose only raw file is a request ledger of ``rows`` valid requests."""
     data = work / f"ledger-{rows}"
@@ -250,6 +287,8 @@ def main() -> None:  # noqa: PLR0915 - one straight line of workloads reads best
                    "target_s": round(len(codes) * w1_all / 1.7, 1) if w1_all else None,
                    "per_county_s": round(m.seconds / len(codes), 2), "peak_rss_mb": m.peak_rss_mb,
                    "disk_marts_mb": disk_mb(province / "marts")}
+    if "W7" not in skip:
+        w["W7"] = beside_a_reader(fresh(template, args.work, 1, args.seed), division, logs)
     if "W6" not in skip:
         data = big_ledger(args.work, args.ledger_rows)
         f = floor(data, [DEMO], logs / "floor-ledger.log")
@@ -323,6 +362,11 @@ def report(results: dict) -> str:
         x = w["W6"]
         lines.append(f"| W6 一县、依申请公开台账 {x['rows']:,} 行（数据集市与年报表） | {x['process_s']} s | "
                      f"{x['floor_s']} s | {x['ratio']}× | {x['peak_rss_mb']} MB | {x['disk_marts_mb']} MB |")
+    if "W7" in w:
+        x = w["W7"]
+        waited = "是" if x["lock_waited"] else "否"
+        lines.append(f"| W7 读者打开数据集市时构建一份新报送表（仅数据集市） | {x['with_reader_s']} s | "
+                     f"无读者 {x['alone_s']} s | {x['ratio']}× | | 等待锁：{waited} |")
     if "W5" in w:
         for n, x in w["W5"]["sizes"].items():
             lines.append(f"| W5 {n} 县冷启动（数据集市＋材料包） | {x['cold_s']} s | {x['floor_s']} s | "

@@ -94,12 +94,15 @@ def _describe(res) -> dict:
 
 class GxRunner:
     """Validates DataFrames with the project's suites in a file context under ``marts/gx``,
-    so results accumulate and Data Docs (``marts/data-docs``) show the latest of each."""
+    so results accumulate and Data Docs (``marts/data-docs``) show the latest of each.
+    ``data_docs=False`` only validates (a caller that needs the verdicts, not the pages)."""
 
-    def __init__(self, marts_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> None:
+    def __init__(self, marts_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR,
+                 data_docs: bool = True) -> None:
         self.marts_dir = marts_dir
         self.expectations_dir = expectations_dir
         self.docs_dir = marts_dir / "data-docs"
+        self.data_docs = data_docs
         self._context = None
 
     @property
@@ -112,7 +115,10 @@ class GxRunner:
             context = gx.get_context(mode="file", project_root_dir=str(root))
             context.variables.progress_bars = {"globally": False}
             sites = context.variables.data_docs_sites or {}
-            if DOCS_SITE not in sites:
+            # The site names its folder by absolute path: a data directory moved or copied
+            # elsewhere must write its pages into its own folder, not the old one.
+            here = sites.get(DOCS_SITE, {}).get("store_backend", {}).get("base_directory")
+            if here != str(self.docs_dir):
                 for name in list(sites):
                     context.delete_data_docs_site(name)
                 context.add_data_docs_site(
@@ -163,7 +169,8 @@ class GxRunner:
                 name=name,
                 validation_definitions=[definition],
                 result_format="SUMMARY",
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
+                actions=([gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]
+                         if self.data_docs else []),
             )
         )
         outcome = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
@@ -176,8 +183,9 @@ class GxRunner:
             evaluated=len(validation.results),
             failures=[_describe(r) for r in validation.results if not r.success],
         )
-        self._make_offline()
-        self._write_index(result)
+        if self.data_docs:
+            self._make_offline()
+            self._write_index(result)
         return result
 
     def _write_index(self, result: SuiteResult) -> None:

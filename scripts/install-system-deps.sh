@@ -5,6 +5,10 @@
 # (headless, no GUI) for the tests that read files as real office suites write them
 # (.xls, .ods, re-saved .xlsx, GB18030 CSV; tests/test_office_files.py).
 #
+# The tests look these up in one place, tests/system.py (the browser through the pack's own
+# lookup, so the same names as have_browser below and BROWSER_PATH): a test whose package is
+# still missing fails naming it when CI=true, and skips (shown in pytest's summary) elsewhere.
+#
 # Idempotent: does nothing when all are present. As root on a system with apt-get it
 # installs them (measured on Debian 12: about 40-75 s including apt-get update, plus about
 # a minute for LibreOffice); otherwise it says in Chinese what to install and exits 0, since
@@ -44,7 +48,7 @@ have_libreoffice || missing+=("LibreOffice Calc（仅测试 .xls/.ods 等办公�
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "缺少系统依赖：${missing[*]}。领导材料包的其余文件照常生成，但不会生成 PNG 图表。"
     echo "请由管理员安装："
-    echo "  Debian/Ubuntu： sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk libreoffice-calc-nogui"
+    echo "  Debian/Ubuntu： sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk postgresql libreoffice-calc-nogui"
     echo "                 （Ubuntu 上浏览器包名可能是 chromium-browser）"
     echo "  其他系统：      安装 Chromium 或 Google Chrome，以及 Noto Sans CJK SC（思源黑体）字体；"
     echo "                 浏览器不在 PATH 上时，用环境变量 BROWSER_PATH 指明其位置；"
@@ -70,9 +74,9 @@ have_postgres || packages+=(postgresql)
 have_libreoffice || packages+=(libreoffice-calc-nogui)
 apt-get install -y "${packages[@]}"
 
-if have_browser && have_cjk_fonts && have_libreoffice; then
+if have_browser && have_cjk_fonts && have_postgres && have_libreoffice; then
     echo "系统依赖安装完成：${packages[*]}。"
 else
-    echo "已安装 ${packages[*]}，但仍未找到浏览器、中文字体或 LibreOffice，请检查安装结果。" >&2
+    echo "已安装 ${packages[*]}，但仍未找到浏览器、中文字体、PostgreSQL 或 LibreOffice，请检查安装结果。" >&2
     exit 1
 fi

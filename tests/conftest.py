@@ -1,9 +1,17 @@
-"""Shared fixtures: real files written into tmp_path, and in-process builds on them."""
+"""Shared fixtures: real files written into tmp_path, and in-process builds on them.
+
+Builds are expensive, so each shape of data is built once per session and shared by the tests
+that only read it: the demo (``demo``), the hand-worked 2018 fixture of test_annual.py
+(``built_2018``) and one return (``one_return_built``). A test that changes a build works on
+its own copy (``copy_built``). Builds leave out the leaders' pack unless asked (``pack=True``):
+test_pack.py makes the pack, test_notebooks.py runs the notebooks.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -77,13 +85,14 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def build(data_dir: Path, as_of: str = "2018-12-31", selection=None,
-          expect_success: bool = True):
+          expect_success: bool = True, pack: bool = False):
     """Build every division of ``data_dir`` in-process, one partition each, as
-    ``python -m pipelines build`` does; by default fail the test on any error. Returns the
-    run result (a dict by division when there are several)."""
+    ``python -m pipelines build --no-notebooks`` does (and ``--no-pack`` unless ``pack``: only
+    the tests of the pack look at it); by default fail the test on any error. Returns the run
+    result (a dict by division when there are several)."""
     results = build_everything(
         Settings(data_dir=data_dir, as_of=parse_as_of(as_of)), dg.DagsterInstance.ephemeral(),
-        data_dir=str(data_dir), as_of=as_of, selection=selection)
+        data_dir=str(data_dir), as_of=as_of, selection=selection, pack=pack)
     if expect_success:
         failed = {d: failed_steps(r) for d, r in results.items() if not r.success}
         assert not failed, f"failed steps: {failed}"
@@ -109,9 +118,33 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str):
     return df
 
 
+def copy_built(source: Path, target: Path) -> Path:
+    """A copy of a built data directory (raw files, marts, parse cache, secret) for a test that
+    changes it; the shared build stays as its fixture says. The copy's province view is
+    rewritten to read the copy's own parquet files (it names them by absolute path)."""
+    import json
+
+    from pipelines.publish import PUBLISHED_DIR, TABLES_FILE, write_province_view
+
+    shutil.copytree(source, target, symlinks=True)
+    known = target / "marts" / PUBLISHED_DIR / TABLES_FILE
+    if (target / "marts" / "gongkai.duckdb").exists() and known.exists():
+        freshest = json.loads(known.read_text(encoding="utf-8"))["shared_from"]
+        write_province_view(Settings(data_dir=target, as_of=dt.date(2018, 12, 31)), freshest, [])
+    return target
+
+
+def one_return(data_dir: Path, status: str, unit: str = "县财政局") -> Path:
+    """``data_dir``'s one return: ``unit``'s for 2018-07, task 1.1.1 at ``status``."""
+    return write_xlsx(data_dir / "raw" / DIVISION / "returns" / "r.xlsx",
+                      return_rows(unit, "2018-07", "2018-08-03",
+                                  [["1.1.1", "x", status, None, None, None, None]]))
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
-    """The demo data set, built once per session: (data_dir, manifest, pii, run result)."""
+    """The demo data set, built once per session without the pack: (data_dir, manifest, pii,
+    run result). Read it only; copy it (``copy_built``) to change it."""
     import json
 
     from pipelines.demo import DEMO_AS_OF, generate
@@ -121,3 +154,24 @@ def demo(tmp_path_factory):
     pii = json.loads((data_dir / "demo-pii.json").read_text(encoding="utf-8"))
     result = build(data_dir, as_of=DEMO_AS_OF.isoformat())
     return data_dir, manifest, pii, result
+
+
+@pytest.fixture(scope="session")
+def built_2018(tmp_path_factory):
+    """The hand-worked 2018 fixture of test_annual.py built at 2019-01-10: (data_dir, run result).
+    Read it only; copy it (``copy_built``) to change it."""
+    from test_annual import write_2018
+
+    data_dir = tmp_path_factory.mktemp("annual2018")
+    write_2018(data_dir)
+    return data_dir, build(data_dir, as_of="2019-01-10")
+
+
+@pytest.fixture(scope="session")
+def one_return_built(tmp_path_factory) -> Path:
+    """A data directory with one return (县财政局, 2018-07, task 1.1.1 未启动), built at 2018-12-31.
+    Read it only; copy it (``copy_built``) to change it."""
+    data_dir = tmp_path_factory.mktemp("one_return")
+    one_return(data_dir, "未启动")
+    build(data_dir)
+    return data_dir

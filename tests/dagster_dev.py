@@ -63,7 +63,11 @@ def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, i
             return False
 
     try:
-        wait_for(up, 120, "dagster dev to answer")
+        try:
+            # A wait, not a speed test: a loaded machine may take minutes; an exit fails at once.
+            wait_for(up, 300, "dagster dev to answer")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; its log so far:\n{log_path.read_text()[-3000:]}") from None
         yield url, port
     finally:
         for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -86,3 +90,23 @@ def graphql(url: str, query: str, variables: dict | None = None) -> dict:
     body = reply.json()
     assert "errors" not in body, body["errors"]
     return body["data"]
+
+
+FAILED_RUNS = """
+query {
+  runsOrError(filter: {statuses: [FAILURE, CANCELED]}) {
+    ... on Runs { results { runId status tags { key value } } }
+  }
+}"""
+
+
+def no_failed_runs(url: str, home: Path | None = None, file: str | None = None) -> None:
+    """Fail at once, naming them, if a run of this ``dagster dev`` failed or was canceled (only
+    the runs a sensor started for ``file``, if given): a wait for a run's outcome must not sit
+    out its timeout when the run is already dead."""
+    failed = graphql(url, FAILED_RUNS)["runsOrError"]["results"]
+    if file is not None:
+        failed = [r for r in failed if any(t["key"] == "gongkai/files" and file in t["value"]
+                                           for t in r["tags"])]
+    where = f"; see {home / 'dev.log'}" if home else ""
+    assert not failed, f"runs failed: {failed}{where}"

@@ -3,40 +3,26 @@
 ``soffice`` is slow to start, so every conversion passes many files to one invocation. Each
 invocation gets its own throw-away user profile, so tests never touch (or wait on) a desktop
 user's LibreOffice. Without LibreOffice a test skips, naming the package; with ``CI=true`` it
-fails instead, so a CI machine without the package cannot pass by skipping.
+fails instead (the rule of ``system.require``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from system import require
 
-PACKAGE = "libreoffice-calc-nogui"
 # CSV export: comma, double quote, character set 85 = GB18030 (RTL_TEXTENCODING_GB_18030;
 # checked: 𠀀 comes out as the four GB18030 bytes 95 32 82 36), from line 1, cells as shown.
 CSV_GB18030 = "csv:Text - txt - csv (StarCalc):44,34,85,1,,0,false,true,true"
 TIMEOUT = 600
 
 
-def soffice() -> str | None:
-    """The LibreOffice executable, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def require_soffice() -> str:
     """The executable, or skip (fail under CI=true) with a message naming the package."""
-    found = soffice()
-    if found:
-        return found
-    message = (f"LibreOffice 未安装：请运行 scripts/install-system-deps.sh 或 apt-get install {PACKAGE}"
-               "（需要命令 soffice）")
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    return require("libreoffice")
 
 
 def convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:

@@ -6,7 +6,6 @@ Every expected number below was counted by hand from the fixture rows written in
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -14,18 +13,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
-from conftest import DIVISION, REQUEST_HEADER, check_results, frame, marts, write_xlsx
+from conftest import DIVISION, REQUEST_HEADER, build, check_results, frame, marts, write_xlsx
 
-from pipelines.annual.assets import ASSETS as ANNUAL_ASSETS
-from pipelines.annual.assets import annual_report
-from pipelines.annual.checks import CHECKS as ANNUAL_CHECKS
 from pipelines.annual.identities import broken_identities
 from pipelines.annual.templates import TemplateError, load_templates, parse_template
-from pipelines.partitions import DIVISIONS, ensure_partitions
-from pipelines.reference.load import divisions
 from pipelines.reference.store import SHIPPED_REFERENCE
-from pipelines.resources import MartsDatabase
-from pipelines.settings import Settings, parse_as_of
 
 PII = ["张三丰", "640521198001011234", "13912345678"]
 DISCLOSURE_HEADER = ["索引号", "标题", "发布机构", "信息类别", "公开渠道", "成文日期", "发布日期",
@@ -37,55 +29,11 @@ FACT_HEADER = ["年度", "单位", "指标", "数值"]
 
 # --- building with the annual assets ---------------------------------------------------------
 
-def _wired() -> bool:
-    """Whether pipelines.definitions already builds annual_report before publishing."""
-    from pipelines.definitions import ALL_ASSETS
-    from pipelines.marts.assets import gongkai_marts
-
-    publish = next((a for a in ALL_ASSETS if gongkai_marts.key in a.keys), None)
-    return publish is not None and annual_report.key in publish.asset_deps[gongkai_marts.key]
-
-
-def _publish_after(upstream: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    from pipelines.marts.assets import gongkai_marts
-
-    deps = [k for a in upstream for k in a.keys if k != gongkai_marts.key]
-
-    @dg.asset(name="gongkai_marts", group_name="publish", kinds={"duckdb"}, partitions_def=DIVISIONS,
-              deps=deps)
-    def _publish(marts_db: MartsDatabase) -> dg.MaterializeResult:
-        return dg.MaterializeResult(metadata={"path": str(marts_db.publish())})
-
-    return _publish
-
-
 def annual_build(data_dir: Path, as_of: str, expect_success: bool = True) -> dg.ExecuteInProcessResult:
-    """Build the (one) division of ``data_dir`` up to the published marts, annual tables
-    included, as ``python -m pipelines build`` does once they are wired into
-    pipelines.definitions (until then the publish step is made to wait for them here)."""
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
-    from pipelines.marts.assets import gongkai_marts
-
-    assets, checks = list(ALL_ASSETS), list(ALL_CHECKS)
-    keys = {k for a in assets for k in a.keys}
-    assets += [a for a in ANNUAL_ASSETS if not (set(a.keys) & keys)]
-    check_keys = {k for c in checks for k in c.check_keys}
-    checks += [c for c in ANNUAL_CHECKS if not (set(c.check_keys) & check_keys)]
-    if not _wired():
-        assets = [a for a in assets if gongkai_marts.key not in a.keys]
-        assets.append(_publish_after(assets))
-    instance = dg.DagsterInstance.ephemeral()
-    (division,) = divisions(Settings(data_dir=data_dir, as_of=parse_as_of(as_of)))
-    ensure_partitions(instance, [division])
-    result = dg.materialize(
-        [*assets, *checks], resources=make_resources(str(data_dir), as_of), instance=instance,
-        partition_key=division, raise_on_error=False,
-        selection=dg.AssetSelection.assets(gongkai_marts.key).upstream(),
-    )
-    if expect_success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        assert result.success, f"failed steps: {failed}"
-    return result
+    """Build the (one) division of ``data_dir`` up to the published marts, annual tables and
+    their checks included (nothing below the publish step)."""
+    return build(data_dir, as_of=as_of, expect_success=expect_success,
+                 selection=dg.AssetSelection.assets("gongkai_marts").upstream())
 
 
 def cells(con, year: int, unit: str | None = None, table: str | None = None) -> dict:
@@ -288,14 +236,6 @@ def write_2018(data_dir: Path) -> None:
     write_xlsx(raw(data_dir, "activities") / "活动台账.xlsx", ACTIVITIES_2018)
     write_xlsx(raw(data_dir, "appeals") / "复议诉讼台账.xlsx", APPEALS_2018)
     write_xlsx(raw(data_dir, "facts") / "年度指标.xlsx", FACTS_2018)
-
-
-@pytest.fixture(scope="module")
-def built_2018(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("annual2018")
-    write_2018(data_dir)
-    result = annual_build(data_dir, as_of="2019-01-10")
-    return data_dir, result
 
 
 def _assert_table(actual: dict, expected: dict) -> None:
@@ -641,17 +581,9 @@ def test_shipped_templates_cover_every_outcome_word():
 # --- (d) lineage on the demo -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def annual_demo(request, tmp_path_factory):
-    """The demo data set built with the annual tables (the session's demo build once wired)."""
-    if _wired():
-        data_dir, *_ = request.getfixturevalue("demo")
-        return data_dir
-    from pipelines.demo import DEMO_AS_OF, generate
-
-    data_dir = tmp_path_factory.mktemp("annual-demo")
-    generate(data_dir)
-    annual_build(data_dir, as_of=DEMO_AS_OF.isoformat())
-    return data_dir
+def annual_demo(demo):
+    """The session's demo build (the annual tables are part of every build)."""
+    return demo[0]
 
 
 def test_every_cell_equals_its_lineage(annual_demo):
@@ -706,5 +638,5 @@ def test_demo_build_records_no_personal_information(annual_demo):
 def test_demo_year_spans(annual_demo):
     con = marts(annual_demo)
     years = con.execute("SELECT DISTINCT year, template FROM annual_report ORDER BY 1").fetchall()
-    assert years[0] == (2018, "2008")
-    assert all(dt.date(y, 1, 1) <= dt.date(2019, 12, 31) for y, _ in years)
+    # the demo's two years, each in the template in force (2019's since the 2019-05-15 change)
+    assert years == [(2018, "2008"), (2019, "2019")]

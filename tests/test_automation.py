@@ -60,13 +60,19 @@ def test_new_same_and_changed_files(env):
     # the request names no assets of its own: the run is the sensor's selection, which is
     # everything the returns feed (down to the pack and notebooks) and nothing the ledgers feed
     assert requests[0].asset_selection is None
-    sensor_keys = {
-        k.path[-1]
-        for k in defs.get_sensor_def("returns_files").asset_selection.resolve(defs.resolve_asset_graph())
-    }
-    assert {"stg_returns", "task_status", "return_periods", "plan_metrics", "gongkai_marts", "leaders_pack",
-            "notebook_plan_progress", "unit_registry"} <= sensor_keys
-    assert not {"stg_requests", "requests", "stg_disclosures", "disclosures"} & sensor_keys
+    graph = defs.resolve_asset_graph()
+    sensor_keys = {k.path[-1] for k in defs.get_sensor_def("returns_files").asset_selection.resolve(graph)}
+    fed = {k.path[-1] for k in dg.AssetSelection.assets("stg_returns").downstream().resolve(graph)}
+    groups = {k.path[-1]: graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    # everything the returns feed but the forms (made for the period a schedule names) …
+    assert sensor_keys >= {k for k in fed if groups[k] != "forms"}
+    assert {"leaders_pack", "notebook_plan_progress", "notebook_requests", "gongkai_marts"} <= sensor_keys
+    assert not {k for k in fed if groups[k] == "forms"} & sensor_keys
+    # … and above them only the reference data, nothing another source's files feed
+    assert {groups[k] for k in sensor_keys - fed} == {"reference"}
+    others = {k.path[-1] for s in ("requests", "disclosures", "appeals", "activities", "facts")
+              for k in dg.AssetSelection.assets(f"stg_{s}").resolve(graph)}
+    assert others and not others & sensor_keys
     # the same file dropped again (rewritten with the same content, new mtime): nothing
     data = (folder / "a.xlsx").read_bytes()
     (folder / "a.xlsx").write_bytes(data)

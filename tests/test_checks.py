@@ -147,18 +147,24 @@ def suite_frames(demo):
 CASES = [(s, i) for s in suite_names() for i in range(len(load_suite_json(s)["expectations"]))]
 
 
+@pytest.fixture(scope="module")
+def gx_runner(tmp_path_factory):
+    """One GX context for every case of this module, Data Docs off (the demo build writes them,
+    and test_demo_passes_every_sanity_suite_and_writes_offline_data_docs reads them)."""
+    return GxRunner(tmp_path_factory.mktemp("gx"), data_docs=False)
+
+
 @pytest.mark.parametrize(("suite", "index"), CASES, ids=[f"{s}-{i}" for s, i in CASES])
-def test_each_expectation_catches_its_bad_fixture(suite, index, suite_frames, tmp_path_factory):
+def test_each_expectation_catches_its_bad_fixture(suite, index, suite_frames, gx_runner):
     frames, parameters = suite_frames
     expectation = load_suite_json(suite)["expectations"][index]
-    runner = GxRunner(tmp_path_factory.getbasetemp() / "gx-bad")
-    result = runner.validate(suite, _corrupt(frames[suite], expectation), parameters)
+    result = gx_runner.validate(suite, _corrupt(frames[suite], expectation), parameters)
     assert not result.success
     named = [f["说明"] for f in result.failures]
     assert expectation["meta"]["zh"] in named, named
 
 
-def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_path):
+def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_path, gx_runner):
     data_dir, *_ = demo
     db = tmp_path / "bad.duckdb"
     # the division's own database holds tables (gongkai.duckdb only views over them)
@@ -174,12 +180,28 @@ def test_return_periods_suite_catches_verdicts_its_dates_contradict(demo, tmp_pa
         parameters = suite_parameters(con)
     finally:
         con.close()
-    result = GxRunner(tmp_path / "gx").validate("return_periods", frame, parameters)
+    result = gx_runner.validate("return_periods", frame, parameters)
     assert not result.success
     assert {f["说明"]: f["不符合行数"] for f in result.failures} == {
         "报送结果与日期相符：按时者不晚于截止日，迟报者晚于截止日或日期不详，未报送者无报送日期": 1,
         "报送期间属于该方案年度": 1,
     }
+    assert not gx_runner.docs_dir.exists()  # Data Docs off: verdicts only, no pages
+
+
+def test_a_copied_data_directory_writes_data_docs_into_its_own_folder(suite_frames, tmp_path):
+    """The GX context names the Data Docs folder by absolute path: a data directory copied or
+    moved elsewhere must not go on writing (CDN-linked) pages into the old one."""
+    frames, parameters = suite_frames
+    first, second = tmp_path / "a" / "marts", tmp_path / "b" / "marts"
+    assert GxRunner(first).validate("appeals", frames["appeals"], parameters).success
+    before = {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()}
+    shutil.copytree(first.parent, second.parent)
+    assert GxRunner(second).validate("appeals", frames["appeals"], parameters).success
+    assert {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()} == before
+    assert len(list((second / "data-docs" / "validations" / "appeals").rglob("*.html"))) == 2
+    for page in (second / "data-docs").rglob("*.html"):
+        assert 'src="http' not in page.read_text(encoding="utf-8"), page
 
 
 # --- a broken sanity check blocks publishing ------------------------------------------------

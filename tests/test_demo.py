@@ -103,16 +103,16 @@ def test_every_file_opens_as_planted(runs):
             with pytest.raises(UnicodeDecodeError):
                 raw.decode("utf-8")
             gb_only += 1
-    assert gb_only >= 2  # the second-half CMS export and the Q3 request ledger
+    assert gb_only == 3  # each year's second-half CMS export and the 2018 Q3 request ledger
     assert not any(e["format"] == "csv" for e in manifest["files"] if e["source"] == "returns")
 
 
 def test_defects_point_at_the_planted_cells(runs):
     data_dir, manifest = runs["a"]
     entries = {e["file"]: e for e in manifest["files"]}
-    assert len(manifest["defects"]) >= 12
-    assert {d["source"] for d in manifest["defects"]} >= {
-        "returns", "disclosures", "requests", "activities"}
+    assert len(manifest["defects"]) == 24
+    assert {d["source"] for d in manifest["defects"]} == {
+        "returns", "disclosures", "requests", "activities", "facts"}
     for defect in manifest["defects"]:
         entry = entries[defect["file"]]
         rows = grid(data_dir, entry, defect["sheet"])
@@ -154,8 +154,8 @@ def test_manifest_counts_match_the_files(runs):
         assert t["expected_loaded_rows"] == (t["data_rows"] - t["bad_rows"] - t["superseded_rows"]
                                              - t["rejected_file_rows"])
     disclosures = manifest["totals"]["disclosures"]
-    assert 5000 <= disclosures["data_rows"] <= 8000  # two years of CMS exports
-    assert 180 <= disclosures["superseded_rows"] <= 260  # each year's second export repeats ~100 rows
+    assert disclosures["data_rows"] == 6109  # two years of CMS exports (seed 2018)
+    assert disclosures["superseded_rows"] == 200  # each year's second export repeats rows of the first
     # Every request once: a year's re-exports and the 2018 requests the 2019 ledger carries over
     # are superseded by the latest file that lists them.
     received = [s["expected"]["requests"]["received"] for s in manifest["by_year"].values()]
@@ -166,7 +166,7 @@ def test_no_personal_information_in_the_manifest(runs):
     data_dir, manifest = runs["a"]
     pii = json.loads((data_dir / "demo-pii.json").read_text(encoding="utf-8"))["values"]
     values = [v for column in ("申请人", "证件号码", "联系电话") for v in pii[column]]
-    assert len(values) > 100
+    assert len(values) == 300  # 100 applicants, each with an ID number and a phone
     assert all(len(v) == 18 for v in pii["证件号码"])
     assert all(re.fullmatch(r"1\d{10}", v) for v in pii["联系电话"])
     text = (data_dir / "demo-manifest.json").read_text(encoding="utf-8")
@@ -233,9 +233,9 @@ def test_planted_shortfalls_are_listed(runs, run):
     assert len(short["late_service_disclosures"]) == 2
     # judged at 2020-01-10: the 2018 requests still open in January 2019 were answered then,
     # the overdue one late, one of the others late too
-    assert 4 <= len(short["late_requests"]) <= 6
+    assert len(short["late_requests"]) == 5  # with either seed
     assert short["open_overdue_requests"] == []
-    assert len(short["overdue_tasks"]) >= 4
+    assert len(short["overdue_tasks"]) == 7
     assert len(short["late_returns"]) == len(short["missing_returns"]) == 1
     expected = manifest["by_year"]["2018"]["expected"]
     assert "open" not in expected["requests"]["states_at_as_of"].values()

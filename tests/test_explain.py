@@ -1,7 +1,7 @@
 """`python -m pipelines explain`: one cell of an annual table and the records behind it.
 
-Built on the hand-worked 2018 fixture of test_annual.py (its ledger carries 申请人, 证件号码 and
-联系电话, which must never be printed).
+On the session's build of the hand-worked 2018 fixture of test_annual.py (its ledger carries
+申请人, 证件号码 and 联系电话, which must never be printed).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_annual import PII, annual_build, write_2018
+from test_annual import PII
 
 from pipelines.__main__ import main
 
@@ -20,11 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("explain")
-    write_2018(data_dir)
-    annual_build(data_dir, as_of="2019-01-10")
-    return data_dir
+def built(built_2018):
+    """The session's build of the 2018 fixture (read only)."""
+    return built_2018[0]
 
 
 @pytest.fixture

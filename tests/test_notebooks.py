@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import nbformat
 import pytest
-from conftest import marts
+from conftest import copy_built, marts
 
 from pipelines.demo import DEMO_AS_OF
 from pipelines.notebooks import kernel, strip
@@ -228,7 +228,7 @@ def test_state_counts_follow_the_vocabulary_of_task_states(demo):
     assert by_section["section_label"].iloc[0] == "一、围绕建设法治政府,深入推进“五公开”"
 
 
-def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, demo):
+def test_year_end_notebook_shows_the_annual_tables(executed, demo):
     data_dir, *_ = demo
     nb = executed["year_end_report"].nb
     shown = outputs_text(cell_tagged(nb, "annual-tables"))
@@ -245,6 +245,27 @@ def test_year_end_notebook_shows_the_annual_tables_or_says_why_not(executed, dem
         assert label in shown
     largest = max(v for _, v in rows)
     assert f"{largest:,.0f}" in shown
+
+
+def test_year_end_notebook_says_why_a_year_has_no_tables(demo):
+    from pipelines.notebooks.analysis import yearend
+
+    data_dir, *_ = demo
+    con = marts(data_dir)
+    try:
+        assert yearend.status(con, DIVISION, YEAR) is None
+        assert yearend.status(con, DIVISION, 2030) == (
+            f"annual_report 表中没有 {DIVISION} 2030 年全区划（unit 为空）的统计数据："
+            "请检查该年度的年报模板和原始台账后重新构建。")
+        assert yearend.tables(con, DIVISION, 2030) == []
+    finally:
+        con.close()
+    empty = duckdb.connect()  # marts built before the annual tables existed
+    try:
+        assert yearend.status(empty, DIVISION, YEAR).startswith(
+            "年度报告统计表尚未生成：数据集市中还没有 annual_report 表")
+    finally:
+        empty.close()
 
 
 def test_year_end_notebook_draws_the_leaders_charts(executed, demo):
@@ -284,20 +305,17 @@ def test_a_failing_notebook_names_the_cell_and_the_error(demo, tmp_path, monkeyp
     assert not (tmp_path / "out" / "requests.html").exists()
 
 
-def test_notebook_asset_records_its_execution_time(demo):
+def test_notebook_asset_records_its_execution_time(demo, tmp_path):
     from pipelines.definitions import make_resources
+    from pipelines.partitions import DIVISIONS, ensure_partitions
 
-    data_dir, *_ = demo
+    data_dir = copy_built(demo[0], tmp_path / "demo")  # the asset writes into the reports folder
     asset = next(a for a in ASSETS if a.key.path[-1] == "notebook_requests")
+    assert asset.partitions_def == DIVISIONS  # one division per run, as every asset
     instance = dg.DagsterInstance.ephemeral()
-    kwargs = {}
-    if asset.partitions_def is not None:
-        from pipelines.partitions import ensure_partitions
-
-        ensure_partitions(instance, [DIVISION])
-        kwargs["partition_key"] = DIVISION
+    ensure_partitions(instance, [DIVISION])
     result = dg.materialize([asset], resources=make_resources(str(data_dir), DEMO_AS_OF.isoformat()),
-                            instance=instance, **kwargs)
+                            instance=instance, partition_key=DIVISION)
     assert result.success
     metadata = result.asset_materializations_for_node(asset.op.name)[0].metadata
     assert metadata[f"seconds.{DIVISION}.{YEAR}"].value > 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import build, marts, return_rows, write_xlsx
+import pytest
+from conftest import build, copy_built, marts, return_rows, write_xlsx
 
 from pipelines.reference.store import SHIPPED_REFERENCE
 
@@ -18,10 +19,9 @@ def second_county(data_dir, code="640522", name="海原县"):
     (folder / "division.json").write_text(
         json.dumps({**meta, "code": code, "name": name}, ensure_ascii=False), encoding="utf-8"
     )
-    plan = json.loads((folder / "plan-2018.json").read_text(encoding="utf-8"))
-    (folder / "plan-2018.json").write_text(
-        json.dumps({**plan, "division": code}, ensure_ascii=False), encoding="utf-8"
-    )
+    for path in folder.glob("plan-*.json"):  # the 2018 and 2019 plans
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({**plan, "division": code}, ensure_ascii=False), encoding="utf-8")
 
 
 def a_return(data_dir, division, unit, status, name="r.xlsx"):
@@ -39,44 +39,47 @@ def statuses(data_dir):
         con.close()
 
 
-def test_two_divisions_build_as_separate_partitions(tmp_path):
-    second_county(tmp_path)
-    a_return(tmp_path, "640521", "县财政局", "推进中")
-    a_return(tmp_path, "640522", "县审计局", "未启动")
-    results = build(tmp_path)
+@pytest.fixture(scope="module")
+def two_counties(tmp_path_factory):
+    """Two counties, one return each, built once: (data_dir, results by division). Read only."""
+    data_dir = tmp_path_factory.mktemp("two_counties")
+    second_county(data_dir)
+    a_return(data_dir, "640521", "县财政局", "推进中")
+    a_return(data_dir, "640522", "县审计局", "未启动")
+    return data_dir, build(data_dir)
+
+
+def test_two_divisions_build_as_separate_partitions(two_counties):
+    data_dir, results = two_counties
     assert set(results) == {"640521", "640522"}
     assert all(r.success for r in results.values())
     for division, result in results.items():
         assert result.dagster_run.tags["dagster/partition"] == division
-    assert (tmp_path / "marts" / "divisions" / "640521.duckdb").exists()
-    assert (tmp_path / "marts" / "divisions" / "640522.duckdb").exists()
-    assert statuses(tmp_path) == {"640521 县财政局": "推进中", "640522 县审计局": "未启动"}
-    con = marts(tmp_path)
-    assert con.execute("SELECT division, count(*) FROM plan_tasks GROUP BY 1 ORDER BY 1").fetchall() == [
-        ("640521", 37),
-        ("640522", 37),
-    ]
+    assert (data_dir / "marts" / "divisions" / "640521.duckdb").exists()
+    assert (data_dir / "marts" / "divisions" / "640522.duckdb").exists()
+    assert statuses(data_dir) == {"640521 县财政局": "推进中", "640522 县审计局": "未启动"}
+    con = marts(data_dir)
+    assert con.execute("SELECT division, year, count(*) FROM plan_tasks GROUP BY ALL ORDER BY ALL"
+                       ).fetchall() == [("640521", 2018, 37), ("640521", 2019, 37),
+                                        ("640522", 2018, 37), ("640522", 2019, 37)]
     # shared rules are not doubled by the assembly
     assert con.execute("SELECT count(*) = count(DISTINCT day) FROM ref_calendar").fetchone()[0]
     con.close()
 
 
-def test_a_broken_county_does_not_stop_the_other(tmp_path):
-    second_county(tmp_path)
-    a_return(tmp_path, "640521", "县财政局", "推进中")
-    a_return(tmp_path, "640522", "县审计局", "未启动")
-    build(tmp_path)
+def test_a_broken_county_does_not_stop_the_other(two_counties, tmp_path):
+    data_dir = copy_built(two_counties[0], tmp_path / "data")
     # 640522 now sends a ledger its calendar cannot time (a hard failure for that county) …
     write_xlsx(
-        tmp_path / "raw" / "640522" / "requests" / "q.xlsx",
+        data_dir / "raw" / "640522" / "requests" / "q.xlsx",
         [
             ["申请编号", "收到日期", "申请方式", "申请人类型", "受理单位", "办理结果", "答复日期"],
             ["X-1", "2031-03-02", "网络", "自然人", "县财政局", None, None],
         ],
     )
-    a_return(tmp_path, "640522", "县审计局", "已完成")
+    a_return(data_dir, "640522", "县审计局", "已完成")
     # … while 640521 sends a correction
-    a_return(tmp_path, "640521", "县财政局", "已完成")
-    results = build(tmp_path, expect_success=False)
+    a_return(data_dir, "640521", "县财政局", "已完成")
+    results = build(data_dir, expect_success=False)
     assert results["640521"].success and not results["640522"].success
-    assert statuses(tmp_path) == {"640521 县财政局": "已完成", "640522 县审计局": "未启动"}
+    assert statuses(data_dir) == {"640521 县财政局": "已完成", "640522 县审计局": "未启动"}

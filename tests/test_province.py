@@ -22,6 +22,7 @@ from province import add_county, cli, published_builds, published_bytes, run_cli
 
 from pipelines.definitions import defs
 from pipelines.marts.diff import diff_databases
+from pipelines.pack import assets as pack_assets
 from pipelines.partitions import ensure_partitions
 
 COUNTIES = {"659001": "甲县", "659002": "乙县", "659003": "丙县"}
@@ -40,7 +41,7 @@ def test_only_new_files_are_parsed_and_the_marts_are_those_of_a_cold_build(data_
     for unit in ("县财政局", "县教育局"):
         write_xlsx(returns / f"{unit}.xlsx", return_rows(unit, "2018-07", "2018-08-03",
                                                          [["1.1.1", "x", "推进中", None, None, None, None]]))
-    first = materializations(build(data_dir, selection=None))
+    first = materializations(build(data_dir))
     assert (first["stg_returns"]["files_parsed"], first["stg_returns"]["files_cached"]) == (2, 0)
     write_xlsx(returns / "县公安局.xlsx", return_rows("县公安局", "2018-07", "2018-08-04",
                                                   [["1.1.1", "x", "已完成", "2018-07-30", None, None, None]]))
@@ -69,10 +70,12 @@ def test_only_new_files_are_parsed_and_the_marts_are_those_of_a_cold_build(data_
     assert (third["stg_returns"]["files_parsed"], third["stg_returns"]["files_cached"]) == (3, 0)
 
 
-def test_a_later_year_leaves_the_earlier_years_outputs_untouched(data_dir):
+def test_a_later_year_leaves_the_earlier_years_outputs_untouched(data_dir, monkeypatch):
+    # The pack's own outputs are the subject, not its PNGs (test_pack draws those): no browser.
+    monkeypatch.setattr(pack_assets.BROWSER, "get", lambda: (None, "本测试不画 PNG 图表"))
     write_requests(data_dir / "raw" / DIVISION / "requests" / "2018台账.csv", DIVISION, 4, 2018)
     write_requests(data_dir / "raw" / DIVISION / "requests" / "2019台账.csv", DIVISION, 2, 2019)
-    build(data_dir, as_of="2019-12-31")
+    build(data_dir, as_of="2019-12-31", pack=True)
     reports = data_dir / "marts" / "reports" / DIVISION
     files_2018 = {p: (p.stat().st_mtime_ns, p.read_bytes())
                   for p in (reports / "2018").rglob("*") if p.is_file()}
@@ -80,7 +83,7 @@ def test_a_later_year_leaves_the_earlier_years_outputs_untouched(data_dir):
     assert {p.name for p in files_2018} >= {"annual-report.xlsx", "annual-report.docx", "report.html"}
 
     write_requests(data_dir / "raw" / DIVISION / "requests" / "2019补充台账.csv", "X", 3, 2019)
-    result = build(data_dir, as_of="2019-12-31")
+    result = build(data_dir, as_of="2019-12-31", pack=True)
     pack = materializations(result)["leaders_pack"]
     assert pack["unchanged_years"] == [2018]
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files_2018} == files_2018
