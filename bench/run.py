@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,17 +153,19 @@ def fresh(template: Path, work: Path, n: int, seed: int) -> Path:
 
 
 def new_return(data_dir: Path, division: str) -> Path:
-    """Drop a resubmitted December return (a real new file: same unit and period, a later date)."""
-    returns = sorted((data_dir / "raw" / division / "returns").glob("*-12-*.xlsx"))
+    """Drop a resubmitted December return of the latest year (a real new file: same unit and
+    period, a later date), so the earlier year's pack must stay untouched."""
+    returns = sorted((data_dir / "raw" / division / "returns").rglob("*-12-*.xlsx"), key=lambda p: p.name)
     import openpyxl
 
-    source = returns[0]
+    source = returns[-1]
+    year = int(re.search(r"(20\d\d)-12", source.name).group(1))
     wb = openpyxl.load_workbook(source)
     ws = wb.active
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str) and "报送日期" in cell.value:
-                cell.value = cell.value.split("报送日期")[0] + "报送日期：2019-01-09"
+                cell.value = cell.value.split("报送日期")[0] + f"报送日期：{year + 1}-01-09"
     target = source.with_name(source.stem + "-重报.xlsx")
     wb.save(target)
     return target
