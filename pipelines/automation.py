@@ -75,10 +75,12 @@ def affected_assets(source: str) -> dg.AssetSelection:
     (forms and reminders aside: they are for a period the schedules name).
 
     Nothing here is redone for nothing: the ingest step parses only the new files, and the
-    pack and notebooks remake only the years whose figures changed. The reference assets are
-    cheap and come along, so the very first drop into an empty data directory builds too.
+    pack and notebooks remake only the years whose figures changed. The reference assets and
+    the plan catalogue (read from data/reference too) are cheap and come along, so the very
+    first drop into a county with nothing published yet builds too.
     """
-    selection = dg.AssetSelection.assets(f"stg_{source}").downstream() | dg.AssetSelection.groups("reference")
+    selection = (dg.AssetSelection.assets(f"stg_{source}").downstream()
+                 | dg.AssetSelection.groups("reference") | dg.AssetSelection.assets("plan_catalogue"))
     return selection - dg.AssetSelection.groups(*SCHEDULED_GROUPS)
 
 

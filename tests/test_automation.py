@@ -68,8 +68,10 @@ def test_new_same_and_changed_files(env):
     assert sensor_keys >= {k for k in fed if groups[k] != "forms"}
     assert {"leaders_pack", "notebook_plan_progress", "notebook_requests", "gongkai_marts"} <= sensor_keys
     assert not {k for k in fed if groups[k] == "forms"} & sensor_keys
-    # … and above them only the reference data, nothing another source's files feed
-    assert {groups[k] for k in sensor_keys - fed} == {"reference"}
+    # … and above them only the reference data and the plan catalogue (a county with nothing
+    # published yet has no plan_tasks to start from), nothing another source's files feed
+    assert {groups[k] for k in sensor_keys - fed} == {"reference", "plan"}
+    assert {k for k in sensor_keys - fed if groups[k] == "plan"} == {"plan_catalogue"}
     others = {k.path[-1] for s in ("requests", "disclosures", "appeals", "activities", "facts")
               for k in dg.AssetSelection.assets(f"stg_{s}").resolve(graph)}
     assert others and not others & sensor_keys
