@@ -53,7 +53,11 @@ def test_rule_switch_on_2019_05_15(requests):
     frame, _ = requests
     assert (frame.loc["C", "rule"], frame.loc["C", "due_on"]) == ("2008", D(2019, 6, 4))
     assert (frame.loc["D", "rule"], frame.loc["D", "due_on"]) == ("2019", D(2019, 6, 13))
-    assert frame.loc["C", "state"] == "answered_on_time" and frame.loc["D", "state"] == "answered_late"
+    # built at 2018-12-31: both replies (2019-06-04, on time; 2019-06-14, a day late) come after
+    # the as-of date, so neither request is answered yet, and no working day has passed
+    for rid, reply in (("C", D(2019, 6, 4)), ("D", D(2019, 6, 14))):
+        assert frame.loc[rid, "state"] == "open" and frame.loc[rid, "reply_after_as_of"] == reply
+        assert frame.loc[rid, "working_days"] == 0
 
 
 def test_supplement_restarts_the_clock(requests):

@@ -38,7 +38,8 @@ SELECT division, request_id, unit, received_on, channel, applicant_type, applica
            AS final_limit_days,
        answered_on,
        outcome,
-       working_days_between(clock_start_on, coalesce(answered_on, getvariable('as_of')))
+       -- a request received after the as-of date had used no working days at as-of
+       greatest(working_days_between(clock_start_on, coalesce(answered_on, getvariable('as_of'))), 0)
            AS working_days,
        CASE
            WHEN answered_on IS NOT NULL AND answered_on <= final_due_on THEN 'answered_on_time'
