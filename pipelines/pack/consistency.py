@@ -53,6 +53,9 @@ APPEAL_KINDS = {"行政复议": "appeals_reviews", "行政诉讼": "appeals_suit
 SUBSETS: dict[str, tuple[str, ...]] = {
     "card_disclosed": ("card_normative",),
 }
+# A card whose template gives it another measure under the same key: template 2021's 规范性文件
+# card counts documents issued (本年制发), which are no part of the items published.
+CARD_BY_MEASURE = {"normative_issued": "card_normative_issued"}
 
 COLUMNS = [("division", "VARCHAR"), ("year", "INTEGER"), ("page", "VARCHAR"), ("figure", "VARCHAR"),
            ("label", "VARCHAR"), ("value", "DOUBLE")]
@@ -119,8 +122,9 @@ def _cards(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str
     from pipelines.pack import load
 
     # a card's words are the template's: (value, label)
-    return {CARD_FIGURES.get(key, CARD_PREFIX + key): (fig.value, fig.label)
-            for key, fig in load.key_figures_of(con, division, year).items() if fig.value is not None}
+    figures = load.key_figures_of(con, division, year)
+    return {CARD_FIGURES.get(key) or CARD_BY_MEASURE.get(fig.compare_as) or CARD_PREFIX + key:
+            (fig.value, fig.label) for key, fig in figures.items() if fig.value is not None}
 
 
 def _appeals_table(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
