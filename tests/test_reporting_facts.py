@@ -138,8 +138,11 @@ def test_the_plan_metric_and_the_pack_read_the_same_returns(demo, con):
                              "AND year = 2018").fetchone()[0]
     assert shortfalls == ["大战场镇 2018-08 未报送", "县民政局 2018-09 迟报（2018-10-15，截止 2018-10-05）"]
     pack = load_pack(con, Settings(data_dir=data_dir, as_of=DEMO_AS_OF), DIVISION, YEAR)
-    mart = con.execute("SELECT unit, period, result FROM return_periods WHERE year = 2018 "
-                       "ORDER BY period, unit").df()
+    # the pack names each office by today's name and its former one (ref_unit_lineage)
+    mart = con.execute("SELECT coalesce(l.office_label, r.unit) AS unit, r.period, r.result "
+                       "FROM return_periods r LEFT JOIN ref_unit_lineage l USING (division, unit) "
+                       "WHERE r.year = 2018 ORDER BY r.period, 1").df()
+    assert "县自然资源局（原县国土资源局）" in set(mart["unit"])
     pd.testing.assert_frame_equal(pack.returns[["unit", "period", "result"]], mart)
     assert pack.division_name == "中宁县" and pack.whole == "全县"
     assert pack.section_labels == progress.section_labels(con, DIVISION, YEAR)

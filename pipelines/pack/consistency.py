@@ -28,34 +28,10 @@ import duckdb
 import pandas as pd
 
 from pipelines.db import write_frame
-from pipelines.vocabulary import CARD_PREFIX, FIGURE_LABELS, TASK_GROUPS, TOTAL_LABEL, format_number
-
-# whole → the parts it is the sum of (figure keys as the pages name them).
-WHOLES: dict[str, tuple[str, ...]] = {
-    "pairs": tuple(TASK_GROUPS),
-    **{group: states for group, (_, states) in TASK_GROUPS.items() if group != "not_applicable"},
-    "due": ("due_done_on_time", "due_done_late", "due_overdue"),
-    "due_done_on_time": ("due_with_evidence", "due_without_evidence"),
-    "requests_received": ("requests_answered", "requests_unanswered"),
-    "requests_answered": ("requests_answered_on_time", "requests_answered_late"),
-    "requests_unanswered": ("requests_open", "requests_open_overdue"),
-    "disclosures_items": ("disclosures_timely", "disclosures_late"),
-    "appeals": ("appeals_reviews", "appeals_suits"),
-    # the pack's cards: requests closed in the year, on time or late
-    "card_requests_closed": ("card_requests_on_time", "card_requests_late"),
-}
-# A card that states a figure other pages state too, under the same definition: one key.
-CARD_FIGURES = {"requests_received": "requests_received", "reviews": "appeals_reviews",
-                "suits": "appeals_suits"}
-# appeals.kind → figure (the two kinds of case the ledger and table 四 know)
-APPEAL_KINDS = {"行政复议": "appeals_reviews", "行政诉讼": "appeals_suits"}
-# whole → figures that are some of it (其中), never more than it, with no rest named.
-SUBSETS: dict[str, tuple[str, ...]] = {
-    "card_disclosed": ("card_normative",),
-}
-# A card whose template gives it another measure under the same key: template 2021's 规范性文件
-# card counts documents issued (本年制发), which are no part of the items published.
-CARD_BY_MEASURE = {"normative_issued": "card_normative_issued"}
+from pipelines.notebooks.analysis import disclosures, progress, requests
+from pipelines.pack import charts, html, load, narrative
+from pipelines.pack.wholes import APPEAL_KINDS, CARD_BY_MEASURE, CARD_FIGURES, SUBSETS, WHOLES
+from pipelines.vocabulary import CARD_PREFIX, FIGURE_LABELS, TOTAL_LABEL, format_number
 
 COLUMNS = [("division", "VARCHAR"), ("year", "INTEGER"), ("page", "VARCHAR"), ("figure", "VARCHAR"),
            ("label", "VARCHAR"), ("value", "DOUBLE")]
@@ -74,31 +50,26 @@ class Page:
 
 def _pack_rows(con: duckdb.DuckDBPyConnection, name: str, division: str, year: int) -> pd.DataFrame:
     """The rows the pack reads for a year (its ``sql/<name>.sql``), as the pages get them."""
-    from pipelines.pack import load
 
     return load.SQL.frame(con, name, {"division": division, "year": year})
 
 
 def _notebook_progress(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.notebooks.analysis import progress
 
     return progress.summary(con, division, year).values()
 
 
 def _draft_plan(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import load, narrative
 
     return narrative.plan_figures(load.task_figures(con, division, year))
 
 
 def _draft_requests(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import narrative
 
     return narrative.requests_figures(_pack_rows(con, "requests", division, year))
 
 
 def _notebook_requests(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.notebooks.analysis import requests
 
     shown = requests.summary(con, division, year).values()
     # the notebook names its figures without the registry's requests_ prefix
@@ -106,20 +77,17 @@ def _notebook_requests(con: duckdb.DuckDBPyConnection, division: str, year: int)
 
 
 def _notebook_disclosures(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.notebooks.analysis import disclosures
 
     shown = disclosures.summary(con, division, year).values()
     return {f"disclosures_{k}": shown[k] for k in ("items", "timely", "late")}
 
 
 def _draft_timeliness(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import narrative
 
     return narrative.timeliness_figures(_pack_rows(con, "disclosures", division, year))
 
 
 def _cards(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import load
 
     # a card's words are the template's: (value, label)
     figures = load.key_figures_of(con, division, year)
@@ -128,7 +96,6 @@ def _cards(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str
 
 
 def _appeals_table(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import html
 
     rows = [r for r in html.appeals_rows(_pack_rows(con, "appeals", division, year)) if r["total"]]
     return {("appeals" if r["kind"] == TOTAL_LABEL else APPEAL_KINDS.get(r["kind"], r["kind"])): r["n"]
@@ -136,7 +103,6 @@ def _appeals_table(con: duckdb.DuckDBPyConnection, division: str, year: int) -> 
 
 
 def _chart_sections(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, float]:
-    from pipelines.pack import charts
 
     rows = _pack_rows(con, "task_status", division, year)
     return charts.bar_totals(charts.task_states_by_section(rows), charts.TASK_STATES)

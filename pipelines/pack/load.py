@@ -84,7 +84,7 @@ def state_count_columns(alias: str = "") -> str:
 
 def task_figures(con: duckdb.DuckDBPyConnection, division: str, year: int) -> dict[str, int]:
     """The plan's task figures of one year (``sql/task_figures.sql``): tasks, units, pairs and
-    their wholes and parts (``consistency.WHOLES``), one count per state of the vocabulary."""
+    their wholes and parts (``wholes.WHOLES``), one count per state of the vocabulary."""
     row = SQL.frame(con, "task_figures", {"division": division, "year": year},
                     states=state_count_columns()).iloc[0]
     return {k: int(v) for k, v in row.items()}

@@ -24,8 +24,8 @@ from pipelines.annual.report_model import (
     TextParagraph,
 )
 from pipelines.annual.template_model import ReportTemplate
-from pipelines.pack.consistency import WHOLES
 from pipelines.pack.model import KeyFigure, PackData, StatTable
+from pipelines.pack.wholes import WHOLES
 from pipelines.vocabulary import (
     EVIDENCE,
     FIGURE_LABELS,
@@ -168,7 +168,7 @@ def amount(paragraph: AmountParagraph, pack: PackData) -> str | None:
     return fill(paragraph.text, pack).replace("{value}", fig.text)
 
 
-# The wholes the plan paragraph breaks down, in the order it says them (consistency.WHOLES).
+# The wholes the plan paragraph breaks down, in the order it says them (wholes.WHOLES).
 PLAN_WHOLES = ("pairs", "with_deadline", "without_deadline", "due", "due_done_on_time")
 
 
@@ -248,7 +248,7 @@ def timeliness_sentence(pack: PackData) -> str | None:
 
 def requests_figures(requests: pd.DataFrame) -> dict[str, int]:
     """The figures the requests paragraph states: the year's requests received, answered and
-    still open, each split by state (``consistency.WHOLES``)."""
+    still open, each split by state (``wholes.WHOLES``)."""
     counts = requests["state"].value_counts()
     f = {"requests_received": len(requests),
          **{f"requests_{s}": int(counts.get(s, 0)) for s in REQUEST_STATES}}

@@ -12,7 +12,7 @@ import pandas as pd
 from pipelines.notebooks.analysis import one_row, query
 from pipelines.notebooks.analysis.display import KeyFigure, KeyFigures
 from pipelines.pack.charts import TASK_STATES
-from pipelines.pack.consistency import WHOLES
+from pipelines.pack.wholes import WHOLES
 from pipelines.pack.load import state_count_columns, task_figures
 from pipelines.vocabulary import FIGURE_LABELS, METRIC_RESULTS, TOTAL_LABEL
 
