@@ -8,12 +8,14 @@ Usage statistics stay off: there is no network at a county office.
 """
 
 
+import hashlib
 import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html import escape as html_escape
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,20 @@ def suite_names(folder: Path = EXPECTATIONS_DIR) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json"))
 
 
+# Verdicts kept per suite (the latest few data versions: a county and its copies, a rebuild).
+MEMO_KEEP = 16
+
+
+def _memo_key(name: str, frame: pd.DataFrame, parameters: dict[str, Any], folder: Path) -> str:
+    """What a verdict depends on: the suite's JSON, the parameters, the table's bytes and
+    GX's version (read from its metadata, so asking costs no import)."""
+    table = frame.to_json(orient="split", date_format="iso", default_handler=str, index=False)
+    parts = [(folder / f"{name}.json").read_text(encoding="utf-8"),
+             json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
+             json.dumps([str(t) for t in frame.dtypes]), table, metadata.version("great_expectations")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 def _gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
@@ -104,6 +120,7 @@ class GxRunner:
         self.docs_dir = marts_dir / "data-docs"
         self.data_docs = data_docs
         self._context = None
+        self._pending: list[tuple[SuiteResult, Any]] = []
 
     @property
     def context(self):
@@ -138,16 +155,56 @@ class GxRunner:
         return self._context
 
     def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> SuiteResult:
-        """Run suite ``name`` on ``frame`` and record the result for Data Docs.
+        """Run suite ``name`` on ``frame`` and record the result (for Data Docs, see ``flush_docs``).
 
-        Counties building side by side share one GX project and one Data Docs site: a lock
-        keeps two processes from writing its files at once (a validation takes a fraction of
-        a second, so the wait is short).
+        A table that the same suite already judged with the same parameters (same bytes,
+        same suite JSON, same GX) keeps that verdict without GX: a build that changed one
+        source does not pay seconds of validation for the others, nor GX's import if
+        nothing it checks changed. Counties building side by side share one GX project and
+        one Data Docs site: a lock keeps two processes from writing its files at once.
         """
+        key = _memo_key(name, frame, parameters, self.expectations_dir)
         with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
-            return self._validate(name, frame, parameters)
+            memo = self._memo(name)
+            if key in memo:
+                return SuiteResult(**memo[key])
+            result, identifier = self._validate(name, frame, parameters)
+            memo = {k: v for k, v in memo.items() if k != key}
+            memo[key] = asdict(result)
+            self._memo_file(name).write_text(
+                json.dumps(dict(list(memo.items())[-MEMO_KEEP:]), ensure_ascii=False, default=str),
+                encoding="utf-8")
+        if self.data_docs:
+            self._pending.append((result, identifier))
+        return result
 
-    def _validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> SuiteResult:
+    def flush_docs(self) -> None:
+        """Render the Data Docs pages of the validations run since the last flush, in one go
+        (a render per validation cost ~0.4 s each), and rewrite the offline index."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
+            self.context.build_data_docs(site_names=[DOCS_SITE],
+                                         resource_identifiers=[i for _, i in pending])
+            self._make_offline()
+            for result, _ in pending:
+                self._write_index(result)
+
+    def _memo_file(self, name: str) -> Path:
+        folder = self.marts_dir / "gx" / "verdicts"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.json"
+
+    def _memo(self, name: str) -> dict[str, dict]:
+        path = self._memo_file(name)
+        try:
+            return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except ValueError:  # a memo cut short by a killed build is only a lost shortcut
+            return {}
+
+    def _validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]
+                  ) -> tuple[SuiteResult, Any]:
         gx = _gx()
         from great_expectations.core.expectation_suite import ExpectationSuite
 
@@ -165,16 +222,9 @@ class GxRunner:
             gx.ValidationDefinition(name=name, data=batch_def, suite=suite)
         )
         checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=name,
-                validation_definitions=[definition],
-                result_format="SUMMARY",
-                actions=([gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]
-                         if self.data_docs else []),
-            )
-        )
+            gx.Checkpoint(name=name, validation_definitions=[definition], result_format="SUMMARY"))
         outcome = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
-        validation = next(iter(outcome.run_results.values()))
+        identifier, validation = next(iter(outcome.run_results.items()))
         title = raw.get("meta", {}).get("gongkai", {}).get("title", name)
         result = SuiteResult(
             suite=name,
@@ -183,10 +233,7 @@ class GxRunner:
             evaluated=len(validation.results),
             failures=[_describe(r) for r in validation.results if not r.success],
         )
-        if self.data_docs:
-            self._make_offline()
-            self._write_index(result)
-        return result
+        return result, identifier
 
     def _write_index(self, result: SuiteResult) -> None:
         # GX's index lists results through JavaScript fed from CDNs, so offline it is empty.
@@ -287,8 +334,10 @@ def suite_checks(suites: list[str], parameters: Callable[[Any], dict], name: str
                       if spec.key in selected}
         runner = great_expectations.runner(marts_db)
         docs = dg.MetadataValue.path(str(marts_db.settings().marts_dir / "data-docs" / "index.html"))
+        results = {suite: runner.validate(suite, frame, values) for suite, frame in frames.items()}
+        runner.flush_docs()
         for suite, frame in frames.items():
-            result = runner.validate(suite, frame, values)
+            result = results[suite]
             title = metas[suite]["title"]
             for failure in result.failures:
                 context.log.error(f"{title}：{failure['说明']}（不符合 {failure['不符合行数']} 行）")

@@ -194,14 +194,42 @@ def test_a_copied_data_directory_writes_data_docs_into_its_own_folder(suite_fram
     moved elsewhere must not go on writing (CDN-linked) pages into the old one."""
     frames, parameters = suite_frames
     first, second = tmp_path / "a" / "marts", tmp_path / "b" / "marts"
-    assert GxRunner(first).validate("appeals", frames["appeals"], parameters).success
+    runner = GxRunner(first)
+    assert runner.validate("appeals", frames["appeals"], parameters).success
+    runner.flush_docs()
     before = {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()}
     shutil.copytree(first.parent, second.parent)
-    assert GxRunner(second).validate("appeals", frames["appeals"], parameters).success
+    runner = GxRunner(second)
+    # other data than the copied verdict judged, so GX validates and renders a page
+    assert runner.validate("appeals", frames["appeals"].iloc[:-1], parameters).success
+    runner.flush_docs()
     assert {p: p.read_bytes() for p in (first / "data-docs").rglob("*") if p.is_file()} == before
     assert len(list((second / "data-docs" / "validations" / "appeals").rglob("*.html"))) == 2
     for page in (second / "data-docs").rglob("*.html"):
         assert 'src="http' not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_table_judged_before_keeps_its_verdict_without_gx(suite_frames, tmp_path):
+    """The same suite on the same bytes with the same parameters is not validated again (no
+    new validation result, no new page); a changed table or parameter is."""
+    frames, parameters = suite_frames
+    runner = GxRunner(tmp_path / "marts")
+    results = tmp_path / "marts" / "gx" / "gx" / "uncommitted" / "validations"
+
+    def stored() -> int:
+        return len(list(results.rglob("*.json")))
+
+    bad = frames["appeals"].assign(kind="???")
+    first = runner.validate("appeals", bad, parameters)
+    assert not first.success and stored() == 1
+    again = GxRunner(tmp_path / "marts").validate("appeals", bad.copy(), parameters)
+    assert again == first and stored() == 1
+    assert runner.validate("appeals", frames["appeals"], parameters).success and stored() == 2
+    changed = {**parameters, "units": parameters["units"][1:]}
+    runner.validate("appeals", frames["appeals"], changed)
+    assert stored() == 3
+    runner.flush_docs()
+    assert len(list((tmp_path / "marts" / "data-docs" / "validations" / "appeals").rglob("*.html"))) == 3
 
 
 # --- a broken sanity check blocks publishing ------------------------------------------------
