@@ -211,25 +211,28 @@ def test_a_copied_data_directory_writes_data_docs_into_its_own_folder(suite_fram
 
 def test_a_table_judged_before_keeps_its_verdict_without_gx(suite_frames, tmp_path):
     """The same suite on the same bytes with the same parameters is not validated again (no
-    new validation result, no new page); a changed table or parameter is."""
+    new Data Docs page, the same verdict, even from another process's runner); a changed
+    table or parameter is."""
     frames, parameters = suite_frames
     runner = GxRunner(tmp_path / "marts")
-    results = tmp_path / "marts" / "gx" / "gx" / "uncommitted" / "validations"
+    pages = tmp_path / "marts" / "data-docs" / "validations" / "appeals"
 
-    def stored() -> int:
-        return len(list(results.rglob("*.json")))
+    def validated(frame, values) -> tuple:
+        result = runner.validate("appeals", frame, values)
+        runner.flush_docs()
+        return result, len(list(pages.glob("*.html")))
 
     bad = frames["appeals"].assign(kind="???")
-    first = runner.validate("appeals", bad, parameters)
-    assert not first.success and stored() == 1
+    first, n = validated(bad, parameters)
+    assert not first.success and n == 1
+    assert first.failures[0]["不符合行数"] == len(bad)
     again = GxRunner(tmp_path / "marts").validate("appeals", bad.copy(), parameters)
-    assert again == first and stored() == 1
-    assert runner.validate("appeals", frames["appeals"], parameters).success and stored() == 2
-    changed = {**parameters, "units": parameters["units"][1:]}
-    runner.validate("appeals", frames["appeals"], changed)
-    assert stored() == 3
-    runner.flush_docs()
-    assert len(list((tmp_path / "marts" / "data-docs" / "validations" / "appeals").rglob("*.html"))) == 3
+    assert again == first and len(list(pages.glob("*.html"))) == 1
+    good, n = validated(frames["appeals"], parameters)
+    assert good.success and n == 2
+    fewer_units = {**parameters, "units": [u for u in parameters["units"] if u not in set(bad["unit"])]}
+    changed, n = validated(frames["appeals"], fewer_units)
+    assert not changed.success and n == 3
 
 
 # --- a broken sanity check blocks publishing ------------------------------------------------
