@@ -13,14 +13,17 @@ CDN, which an offline page cannot do.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import plotly
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.offline import get_plotlyjs
 
 from pipelines.atomic import write_text
+
+if TYPE_CHECKING:
+    import nbformat
 
 RENDERER = "gongkai_html"
 TEMPLATES = Path(__file__).parent / "templates"

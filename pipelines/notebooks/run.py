@@ -23,19 +23,18 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 from pipelines.atomic import write_text
 from pipelines.notebooks.analysis import division_name, open_marts
 from pipelines.notebooks.kernel import KERNEL_NAME, ProjectKernelManager
 from pipelines.notebooks.render import notebook_html, plotly_file
 from pipelines.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import nbformat
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 # name → the title a reader sees (the HTML page's title and the asset's description)
@@ -112,6 +111,8 @@ KERNEL = _SharedKernel()
 
 
 def _failed_cell(nb: nbformat.NotebookNode, exc: Exception) -> str:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
     if isinstance(exc, CellExecutionError):
         code_cells = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() != _RESET]
         for number, cell in enumerate(code_cells, start=1):
@@ -142,6 +143,14 @@ def run_notebook(name: str, division: str, year: int, data_dir: Path | str, as_o
     ``keep_ipynb``, if given, receives the executed notebook (tests read its outputs). Raises
     NotebookFailed naming the cell and the error.
     """
+    # nbformat, nbclient and papermill cost ~2 s to import: a build without notebooks
+    # (--no-notebooks, every test build) does not pay it.
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
     data_dir = Path(data_dir).resolve()
     out_dir = Path(out_dir) if out_dir else output_dir(data_dir, division, year)
     out_dir.mkdir(parents=True, exist_ok=True)
