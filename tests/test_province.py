@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import DIVISION, build, return_rows, write_xlsx
+from conftest import DIVISION, build, copy_built, return_rows, write_xlsx
 from dagster_dev import dagster_dev, graphql, wait_for
 from province import add_county, cli, published_builds, published_bytes, run_cli, write_requests
 
@@ -136,10 +136,7 @@ def test_nothing_changed_means_nothing_is_built_or_rewritten(province):
 
 def test_publishing_one_county_under_readers_of_the_province(province, tmp_path):
     source, _ = province
-    data_dir = tmp_path / "readers"
-    shutil.copytree(source, data_dir, symlinks=True)
-    shutil.rmtree(data_dir / "marts")
-    run_cli(data_dir, "build", "--jobs", "2", "--no-notebooks", "--no-pack")
+    data_dir = copy_built(source, tmp_path / "readers")
     before = published_builds(data_dir)
     errors: list[str] = []
     reads = [0]
