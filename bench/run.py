@@ -152,10 +152,12 @@ def fresh(template: Path, work: Path, n: int, seed: int) -> Path:
     return target
 
 
-def new_return(data_dir: Path, division: str) -> Path:
+def new_return(data_dir: Path, division: str, day: int = 9) -> Path:
     """Drop a resubmitted December return of the latest year (a real new file: same unit and
-    period, a later date), so the earlier year's pack must stay untouched."""
-    returns = sorted((data_dir / "raw" / division / "returns").rglob("*-12-*.xlsx"), key=lambda p: p.name)
+    period, submitted on January ``day`` of the next year), so the earlier year's pack must
+    stay untouched."""
+    returns = sorted((p for p in (data_dir / "raw" / division / "returns").rglob("*-12-*.xlsx")
+                      if "重报" not in p.name), key=lambda p: p.name)
     import openpyxl
 
     source = returns[-1]
@@ -165,8 +167,8 @@ def new_return(data_dir: Path, division: str) -> Path:
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str) and "报送日期" in cell.value:
-                cell.value = cell.value.split("报送日期")[0] + f"报送日期：{year + 1}-01-09"
-    target = source.with_name(source.stem + "-重报.xlsx")
+                cell.value = cell.value.split("报送日期")[0] + f"报送日期：{year + 1}-01-{day:02d}"
+    target = source.with_name(f"{source.stem}-重报{day}.xlsx")
     wb.save(target)
     return target
 
@@ -183,7 +185,8 @@ sys.stdin.readline()
 
 
 def beside_a_reader(data_dir: Path, division: str, logs: Path) -> dict:
-    """W7: a marts-only build of one new return, with and without a reader holding the marts."""
+    """W7: a marts-only build of one new return, with and without a reader holding the marts
+    (each build gets its own new return, so both parse one file and republish)."""
     flags = ("--no-notebooks", "--no-pack", "--force", "--division", division)
     build(data_dir, logs / "W7-cold.log", *flags)
     new_return(data_dir, division)
@@ -195,11 +198,13 @@ def beside_a_reader(data_dir: Path, division: str, logs: Path) -> dict:
     try:
         if reader.stdout.readline().strip() != "open":
             raise RuntimeError("读者进程未能打开数据集市")
+        new_return(data_dir, division, day=10)
         held = build(data_dir, logs / "W7-reader.log", *flags)
     finally:
         reader.communicate("\n", timeout=60)
     waited = "等待其完成" in (logs / "W7-reader.log").read_text(encoding="utf-8")
-    return {"alone_s": alone.seconds, "with_reader_s": held.seconds,
+    parsed = [sum(t.get("files_parsed", 0) for t in m.timings) for m in (alone, held)]
+    return {"alone_s": alone.seconds, "with_reader_s": held.seconds, "files_parsed": parsed,
             "ratio": round(held.seconds / alone.seconds, 2), "lock_waited": waited,
             "reader_exit": reader.returncode}
 
