@@ -65,8 +65,9 @@ def suite_names(folder: Path = EXPECTATIONS_DIR) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json"))
 
 
-# Verdicts kept per suite (the latest few data versions: a county and its copies, a rebuild).
-MEMO_KEEP = 16
+# Verdicts kept per suite and division: the latest few versions of its data (a rebuild, a
+# file dropped and taken back).
+MEMO_KEEP = 8
 
 
 def _memo_key(name: str, frame: pd.DataFrame, parameters: dict[str, Any], folder: Path) -> str:
@@ -133,25 +134,27 @@ class GxRunner:
         self.data_docs = data_docs
         self._pending: list[tuple[SuiteResult, Any, Any]] = []
 
-    def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> SuiteResult:
+    def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any], scope: str = "all"
+                 ) -> SuiteResult:
         """Run suite ``name`` on ``frame``; its Data Docs page is written by ``flush_docs``.
 
         A table that the same suite already judged with the same parameters (same bytes,
         same suite JSON, same GX) keeps that verdict without GX: a build that changed one
         source does not pay for validating the others, nor GX's import if nothing it checks
-        changed. Counties building side by side share the verdicts and one Data Docs site:
-        a lock keeps two processes from writing their files at once.
+        changed. The verdicts are kept per ``scope`` (a division: a province's hundred
+        counties must not push each other's out). Counties building side by side share one
+        Data Docs site: a lock keeps two processes from writing its files at once.
         """
         key = _memo_key(name, frame, parameters, self.expectations_dir)
         with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
-            memo = self._memo(name)
+            memo = self._memo(name, scope)
             if key in memo:
                 return SuiteResult(**memo[key])
         result, suite, validation = self._validate(name, frame, parameters)
         with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
-            memo = {k: v for k, v in self._memo(name).items() if k != key}
+            memo = {k: v for k, v in self._memo(name, scope).items() if k != key}
             memo[key] = asdict(result)
-            self._memo_file(name).write_text(
+            self._memo_file(name, scope).write_text(
                 json.dumps(dict(list(memo.items())[-MEMO_KEEP:]), ensure_ascii=False, default=_plain),
                 encoding="utf-8")
         if self.data_docs:
@@ -188,13 +191,13 @@ class GxRunner:
                     suite_page.write_text(suite_html, encoding="utf-8")
                 self._write_index(result, page)
 
-    def _memo_file(self, name: str) -> Path:
-        folder = self.marts_dir / "gx" / "verdicts"
+    def _memo_file(self, name: str, scope: str) -> Path:
+        folder = self.marts_dir / "gx" / "verdicts" / scope
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{name}.json"
 
-    def _memo(self, name: str) -> dict[str, dict]:
-        path = self._memo_file(name)
+    def _memo(self, name: str, scope: str) -> dict[str, dict]:
+        path = self._memo_file(name, scope)
         try:
             return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         except ValueError:  # a memo cut short by a killed build is only a lost shortcut
@@ -326,7 +329,8 @@ def suite_checks(suites: list[str], parameters: Callable[[Any], dict], name: str
                       if spec.key in selected}
         runner = great_expectations.runner(marts_db)
         docs = dg.MetadataValue.path(str(marts_db.settings().marts_dir / "data-docs" / "index.html"))
-        results = {suite: runner.validate(suite, frame, values) for suite, frame in frames.items()}
+        results = {suite: runner.validate(suite, frame, values, scope=marts_db.division)
+                   for suite, frame in frames.items()}
         runner.flush_docs()
         for suite, frame in frames.items():
             result = results[suite]

@@ -82,6 +82,11 @@ def test_a_later_year_leaves_the_earlier_years_outputs_untouched(data_dir, monke
     page_2019 = (reports / "2019" / "report.html").read_text(encoding="utf-8")
     assert {p.name for p in files_2018} >= {"annual-report.xlsx", "annual-report.docx", "report.html"}
 
+    # A 2019 return (its file is listed in return_files, a table of every year's files) and
+    # more 2019 requests: 2018's pages read neither.
+    write_xlsx(data_dir / "raw" / DIVISION / "returns" / "2019-07-县财政局.xlsx",
+               return_rows("县财政局", "2019-07", "2019-08-02",
+                           [["1.1.1", "x", "推进中", None, None, None, None]]))
     write_requests(data_dir / "raw" / DIVISION / "requests" / "2019补充台账.csv", "X", 3, 2019)
     result = build(data_dir, as_of="2019-12-31", pack=True)
     pack = materializations(result)["leaders_pack"]

@@ -20,6 +20,8 @@ from pipelines.fingerprint import digest
 YEAR_OF = {
     "return_submissions": "CAST(left(period, 4) AS INTEGER)",
     "return_rows": "CAST(left(period, 4) AS INTEGER)",
+    # a refused file whose period could not be read belongs to no year: every year shows it
+    "return_files": "coalesce(CAST(left(period, 4) AS INTEGER), 0)",
     "disclosures": "year(published_on)",
     "disclosure_channels": "year(published_on)",
     "requests": "year(received_on)",
