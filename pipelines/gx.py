@@ -159,15 +159,17 @@ class GxRunner:
         Data Docs site: a lock keeps two processes from writing its files at once.
         """
         key = _memo_key(name, frame, parameters, self.expectations_dir)
-        with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
+        with self._lock():
             memo = self._memo(name, scope)
             if key in memo:
                 return SuiteResult(**memo[key])
         result, suite, validation = self._validate(name, frame, parameters)
-        with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
+        with self._lock():
             memo = {k: v for k, v in self._memo(name, scope).items() if k != key}
             memo[key] = asdict(result)
-            self._memo_file(name, scope).write_text(
+            path = self._memo_file(name, scope)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
                 json.dumps(dict(list(memo.items())[-MEMO_KEEP:]), ensure_ascii=False, default=_plain),
                 encoding="utf-8")
         if self.data_docs:
@@ -194,7 +196,7 @@ class GxRunner:
             html = view.render(ValidationResultsPageRenderer().render(validation))
             suite_html = view.render(ExpectationSuitePageRenderer().render(suite))
             pages.append((result, page, _offline(html), _offline(suite_html)))
-        with file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果"):
+        with self._lock():
             for result, page, html, suite_html in pages:
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(html, encoding="utf-8")
@@ -204,10 +206,12 @@ class GxRunner:
                     suite_page.write_text(suite_html, encoding="utf-8")
                 self._write_index(result, page)
 
+    def _lock(self):
+        # One lock for the verdicts and the Data Docs site that counties share.
+        return file_lock(self.marts_dir / ".locks" / "gx.lock", waiting="另一个构建正在写入检查结果")
+
     def _memo_file(self, name: str, scope: str) -> Path:
-        folder = self.marts_dir / "gx" / "verdicts" / scope
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{name}.json"
+        return self.marts_dir / "gx" / "verdicts" / scope / f"{name}.json"
 
     def _memo(self, name: str, scope: str) -> dict[str, dict]:
         path = self._memo_file(name, scope)
