@@ -102,13 +102,16 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
         changed = sorted(p for p, info in current.items()
                          if known.get(p, {}).get("sha256") != info["sha256"])
         context.update_cursor(json.dumps(current, sort_keys=True))
+        # Every county with files becomes a partition, changed or not: a county built by the
+        # CLI before the UI's instance existed must be there for a run launched by hand.
+        known_partitions = set(context.instance.get_dynamic_partitions(DIVISIONS.name))
+        new_divisions = sorted({p.split("/")[1] for p in current} - known_partitions)
+        add = [DIVISIONS.build_add_request(new_divisions)] if new_divisions else []
         if not changed:
-            return dg.SkipReason("没有新文件或变化的文件")
+            return dg.SensorResult(skip_reason="没有新文件或变化的文件", dynamic_partitions_requests=add)
         by_division: dict[str, list[str]] = {}
         for path in changed:  # raw/<division>/<source>/…
             by_division.setdefault(path.split("/")[1], []).append(path)
-        known_partitions = set(context.instance.get_dynamic_partitions(DIVISIONS.name))
-        new_divisions = sorted(set(by_division) - known_partitions)
         requests = []
         for division, paths in sorted(by_division.items()):
             digest = hashlib.sha256(
@@ -120,10 +123,7 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
                 tags={"gongkai/trigger": "file", "gongkai/source": source,
                       "gongkai/files": ", ".join(paths[:3])[:200] + (" …" if len(paths) > 3 else "")},
             ))
-        return dg.SensorResult(
-            run_requests=requests,
-            dynamic_partitions_requests=[DIVISIONS.build_add_request(new_divisions)] if new_divisions else [],
-        )
+        return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=add)
 
     return _sensor
 

@@ -134,6 +134,23 @@ def copy_built(source: Path, target: Path) -> Path:
     return target
 
 
+def cli_in_process(monkeypatch, capfd, data_dir: Path, *args: str, as_of: str = "2018-12-31"
+                   ) -> tuple[int, str]:
+    """``python -m pipelines <args>`` on ``data_dir`` run in this process, whose imports are paid
+    already (a test of what a build does, not of a process's start): (exit status, everything it
+    printed, stdout then stderr). A test of what only a separate process shows (a kill, a lock
+    held by another process) starts one instead."""
+    from pipelines.__main__ import main
+
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("GONGKAI_AS_OF", as_of)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    capfd.readouterr()
+    code = main(list(args))
+    out, err = capfd.readouterr()
+    return code, out + err
+
+
 def one_return(data_dir: Path, status: str, unit: str = "县财政局") -> Path:
     """``data_dir``'s one return: ``unit``'s for 2018-07, task 1.1.1 at ``status``."""
     return write_xlsx(data_dir / "raw" / DIVISION / "returns" / "r.xlsx",

@@ -38,37 +38,20 @@ def wait_for(predicate, timeout: float, what: str, step: float = 1.0):
 
 
 @contextmanager
-def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, int]]:
-    """``dagster dev`` on the project's instance config (dagster.yaml) and ``data_dir``:
-    yields (base URL, port). Its log is ``home/dev.log``; it is shown if it does not start."""
+def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str
+             ) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A Dagster service (``python -m <argv>``) on the project's instance config (dagster.yaml)
+    and ``data_dir``, in its own process group, stopped with it: (process, its log)."""
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-    port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": as_of}
-    log_path = home / "dev.log"
+    log_path = home / f"{name}.log"
     log = log_path.open("w")
     # Its own process group: a backgrounded `dagster dev` ignores SIGTERM, and killing only the
     # parent leaves its children serving.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1",
-         "-p", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-
-    def up():
-        if proc.poll() is not None:
-            raise AssertionError(f"dagster dev exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-        try:
-            return http.get(f"{url}/server_info", timeout=2).status_code == 200
-        except http.RequestException:
-            return False
-
+    proc = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        try:
-            # A wait, not a speed test: a loaded machine may take minutes; an exit fails at once.
-            wait_for(up, 300, "dagster dev to answer")
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}; its log so far:\n{log_path.read_text()[-3000:]}") from None
-        yield url, port
+        yield proc, log_path
     finally:
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
@@ -81,6 +64,57 @@ def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, i
             except subprocess.TimeoutExpired:
                 continue
         log.close()
+
+
+def _answering(proc: subprocess.Popen, log_path: Path, url: str) -> None:
+    """Wait until the webserver at ``url`` answers; its exit fails at once, showing its log."""
+    def up():
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"{log_path.stem} exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            return http.get(f"{url}/server_info", timeout=2).status_code == 200
+        except http.RequestException:
+            return False
+
+    try:
+        # A wait, not a speed test: a loaded machine may take minutes; an exit fails at once.
+        wait_for(up, 300, f"{log_path.stem} to answer")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; its log so far:\n{log_path.read_text()[-3000:]}") from None
+
+
+@contextmanager
+def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, int]]:
+    """``dagster dev`` (webserver and daemon) on ``data_dir``: yields (base URL, port). Its log
+    is ``home/dev.log``; it is shown if it does not start."""
+    port = free_port()
+    argv = ["dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    with _service("dev", argv, home, data_dir, as_of) as (proc, log_path):
+        url = f"http://127.0.0.1:{port}"
+        _answering(proc, log_path, url)
+        yield url, port
+
+
+@contextmanager
+def dagster_webserver(home: Path, data_dir: Path, as_of: str) -> Iterator[str]:
+    """The webserver alone, as a deployment runs it beside its daemon: yields its base URL.
+    Its log is ``home/webserver.log``."""
+    port = free_port()
+    argv = ["dagster_webserver", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    with _service("webserver", argv, home, data_dir, as_of) as (proc, log_path):
+        url = f"http://127.0.0.1:{port}"
+        _answering(proc, log_path, url)
+        yield url
+
+
+@contextmanager
+def dagster_daemon(home: Path, data_dir: Path, as_of: str) -> Iterator[Path]:
+    """The daemon alone (schedules, sensors, the run queue, backfills): yields its log's path
+    (``home/daemon.log``)."""
+    argv = ["dagster._daemon", "run", "-m", "pipelines.definitions"]
+    with _service("daemon", argv, home, data_dir, as_of) as (_, log_path):
+        yield log_path
 
 
 def graphql(url: str, query: str, variables: dict | None = None) -> dict:

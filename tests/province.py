@@ -17,6 +17,8 @@ from pipelines.reference.store import SHIPPED_REFERENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = "640521"
+# The small province of the tests of many divisions.
+COUNTIES = {"659001": "甲县", "659002": "乙县", "659003": "丙县"}
 
 
 def add_county(data_dir: Path, code: str, name: str, requests: int = 3, year: int = 2018) -> None:

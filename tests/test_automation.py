@@ -7,7 +7,7 @@ from datetime import date
 
 import dagster as dg
 import pytest
-from conftest import return_rows, write_xlsx
+from conftest import copy_built, return_rows, write_xlsx
 
 from pipelines.automation import (
     monthly_progress_schedule,
@@ -34,7 +34,7 @@ def tick(sensor_name: str, cursor: str | None, instance):
         return [], context.cursor
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-    return result.run_requests, context.cursor
+    return list(result.run_requests or []), context.cursor
 
 
 def write_return(folder, name, status, mtime=None):
@@ -100,6 +100,19 @@ def test_cursor_survives_a_restart(env):
     # a new daemon process: only the stored cursor is carried over
     requests, _ = tick("returns_files", cursor, dg.DagsterInstance.ephemeral())
     assert requests == []
+
+
+def test_a_county_built_before_the_instance_existed_is_registered_without_a_run(one_return_built, tmp_path,
+                                                                               monkeypatch):
+    """Built by the CLI, then ``make ui`` on a new instance: the first tick launches nothing (the
+    published marts hold every file) but makes the county a partition, so a run can be launched
+    for it by hand."""
+    data_dir = copy_built(one_return_built, tmp_path / "data")
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(data_dir))
+    instance = dg.DagsterInstance.ephemeral()
+    assert instance.get_dynamic_partitions("division") == []
+    requests, _ = tick("returns_files", None, instance)
+    assert requests == [] and instance.get_dynamic_partitions("division") == ["640521"]
 
 
 @pytest.mark.parametrize(("day", "period"), [(date(2018, 8, 6), "2018-07"), (date(2019, 1, 6), "2018-12")])

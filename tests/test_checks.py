@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from conftest import build, check_results, marts, return_rows, write_xlsx
+from conftest import build, check_results, copy_built, marts, return_rows, write_xlsx
 
 from pipelines.gx import GxRunner, load_suite_json, suite_names
 from pipelines.marts.checks import suite_parameters
 from pipelines.plan.assets import METRICS, SQL, build_plan_metrics
 from pipelines.reference.store import SHIPPED_REFERENCE
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # What the demo generator planted (demo-manifest.json "by_year" → "planted_shortfalls"): the
 # targets the county misses in 2018. Every other target is met.
@@ -233,6 +239,25 @@ def test_a_table_judged_before_keeps_its_verdict_without_gx(suite_frames, tmp_pa
     fewer_units = {**parameters, "units": [u for u in parameters["units"] if u not in set(bad["unit"])]}
     changed, n = validated(frames["appeals"], fewer_units)
     assert not changed.success and n == 3
+
+
+def test_another_process_reuses_the_verdicts_of_an_unchanged_county(one_return_built, tmp_path):
+    """A forced rebuild in a new process (the CLI, a Dagster run) of tables GX judged before:
+    every verdict reused, so no suite validated again (no new Data Docs page, no new verdict).
+    The suites' parameters come from DISTINCT queries whose order can change between
+    processes: unsorted, a key changed and the new process paid GX's import again."""
+    data_dir = copy_built(one_return_built, tmp_path / "data")
+    verdicts = data_dir / "marts" / "gx" / "verdicts"
+    before = {p: p.read_bytes() for p in verdicts.rglob("*.json")}
+    pages = sorted((data_dir / "marts" / "data-docs" / "validations").rglob("*.html"))
+    assert len(before) == 11 and pages
+    env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": "2018-12-31"}
+    env.pop("DAGSTER_HOME", None)
+    command = [sys.executable, "-m", "pipelines", "build", "--force", "--no-notebooks", "--no-pack"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert {p: p.read_bytes() for p in verdicts.rglob("*.json")} == before
+    assert sorted((data_dir / "marts" / "data-docs" / "validations").rglob("*.html")) == pages
 
 
 # --- a broken sanity check blocks publishing ------------------------------------------------

@@ -18,13 +18,26 @@ from pipelines.reference.units import load_registry
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference" / "640521"
 
 
+# Files of others in the data directory of the run with another seed: the generator must
+# leave them, and replace its own drop zone whole.
+KEEP = ("marts/keep.txt", "raw/640522/returns/x.xlsx", "reference/note.txt")
+STALE = "raw/640521/returns/stale.xlsx"
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Three runs: two with the default seed, one with another seed."""
-    out = {}
-    for name, seed in (("a", 2018), ("b", 2018), ("c", 7)):
-        data_dir = tmp_path_factory.mktemp(f"demo_{name}")
-        out[name] = (data_dir, generate(data_dir, seed=seed))
+def runs(demo, tmp_path_factory):
+    """Three runs: two with the default seed (the first is the session's demo, whose build
+    reads its raw files and writes none), one with another seed into a data directory that
+    holds files of others and a stale file of its own drop zone."""
+    data_dir, manifest, *_ = demo
+    out = {"a": (data_dir, manifest)}
+    b = tmp_path_factory.mktemp("demo_b")
+    out["b"] = (b, generate(b, seed=2018))
+    c = tmp_path_factory.mktemp("demo_c")
+    for rel in (*KEEP, STALE):
+        (c / rel).parent.mkdir(parents=True, exist_ok=True)
+        (c / rel).write_text("keep" if rel in KEEP else "old", encoding="utf-8")
+    out["c"] = (c, generate(c, seed=7))
     return out
 
 
@@ -259,16 +272,8 @@ def test_planted_shortfalls_are_listed(runs, run):
     assert expected19["disclosures"]["normative_items"] == expected19["disclosures"]["normative_by_category"]
 
 
-def test_generate_touches_only_its_own_drop_zone(tmp_path):
-    keep = [tmp_path / "marts" / "keep.txt", tmp_path / "raw" / "640522" / "returns" / "x.xlsx",
-            tmp_path / "reference" / "note.txt"]
-    for path in keep:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("keep", encoding="utf-8")
-    stale = tmp_path / "raw" / "640521" / "returns" / "stale.xlsx"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old", encoding="utf-8")
-    generate(tmp_path, seed=1)
-    assert all(p.read_text(encoding="utf-8") == "keep" for p in keep)
-    assert not stale.exists()
-    assert (tmp_path / "demo-manifest.json").exists() and (tmp_path / "demo-pii.json").exists()
+def test_generate_touches_only_its_own_drop_zone(runs):
+    data_dir, _ = runs["c"]
+    assert all((data_dir / rel).read_text(encoding="utf-8") == "keep" for rel in KEEP)
+    assert not (data_dir / STALE).exists()
+    assert (data_dir / "demo-manifest.json").exists() and (data_dir / "demo-pii.json").exists()

@@ -19,7 +19,7 @@ from libreoffice import CSV_GB18030, convert, require_soffice
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from pipelines.demo import DEMO_AS_OF, generate
+from pipelines.demo import DEMO_AS_OF
 from pipelines.ingest.contracts import RETURNS
 from pipelines.ingest.normalise import ReadContext
 from pipelines.ingest.reader import read_file
@@ -65,13 +65,14 @@ def place(data_dir: Path, files: list[tuple[Path, str]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def office_marts(tmp_path_factory):
-    """The originals and each LibreOffice variant, built ({variant: data_dir}), the files
-    picked, and the office-features workbook as LibreOffice saved it ({format: path})."""
+def office_marts(demo, tmp_path_factory):
+    """The originals (picked from the session's demo files) and each LibreOffice variant,
+    built ({variant: data_dir}), the files picked, and the office-features workbook as
+    LibreOffice saved it ({format: path})."""
     require_soffice()
     root = tmp_path_factory.mktemp("office")
-    demo = root / "demo"
-    picked = representative(generate(demo))
+    demo, manifest, *_ = demo
+    picked = representative(manifest)
     features = office_workbook(root / "features" / "办公软件特性.xlsx")
     sources = [demo / f["file"] for f in picked]
     ledgers = [f for f in picked if f["source"] != "returns"]

@@ -2,7 +2,10 @@
 second build of a division waits for the first, saying so.
 
 The CLI builds here are run with ``--no-notebooks --no-pack``: these tests look at the CLI's
-own job (exit codes, messages, locks, publishing), not at the pack or the notebooks.
+own job (exit codes, messages, locks, publishing), not at the pack or the notebooks. A build
+runs in a process of its own only where that is the subject (a kill, a lock another process
+holds); otherwise the CLI runs in the test's process (``cli_in_process``), whose imports are
+paid already.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import DIVISION, build, copy_built, marts, one_return, write_xlsx
+from conftest import DIVISION, build, cli_in_process, copy_built, marts, one_return, write_xlsx
 
 from pipelines.resources import division_lock
 from pipelines.settings import Settings, parse_as_of
@@ -52,7 +55,8 @@ for line in iter(sys.stdin.readline, ""):
 """
 
 
-def test_reader_holding_the_marts_does_not_block_a_build(one_return_built, tmp_path):
+def test_reader_holding_the_marts_does_not_block_a_build(one_return_built, tmp_path, monkeypatch,
+                                                         capfd):
     data_dir = copy_built(one_return_built, tmp_path / "data")
     # An analyst with the county's database and the province view open, querying again later.
     reader = subprocess.Popen(
@@ -67,9 +71,8 @@ def test_reader_holding_the_marts_does_not_block_a_build(one_return_built, tmp_p
 
     assert ask() == ["未启动", "未启动"]  # the reader now holds both files open
     one_return(data_dir, "推进中")
-    proc = cli_build(data_dir)
-    out, _ = proc.communicate(timeout=600)
-    assert proc.returncode == 0, out
+    code, out = cli_in_process(monkeypatch, capfd, data_dir, "build", *MARTS_ONLY)
+    assert code == 0, out
     # No lock waited on (a blocked writer used to retry for 108 s); how long a build takes
     # next to a reader is measured by bench/run.py (workload W6), not asserted here.
     assert "等待其完成" not in out and "构建完成" in out
@@ -103,7 +106,7 @@ def test_killed_build_leaves_published_marts_as_they_were(one_return_built, tmp_
     assert not any(staging.glob("*"))
 
 
-def test_failed_build_exits_non_zero_and_keeps_marts(one_return_built, tmp_path):
+def test_failed_build_exits_non_zero_and_keeps_marts(one_return_built, tmp_path, monkeypatch, capfd):
     data_dir = copy_built(one_return_built, tmp_path / "data")
     published = data_dir / "marts" / "gongkai.duckdb"
     before = hashlib.sha256(published.read_bytes()).hexdigest()
@@ -111,23 +114,25 @@ def test_failed_build_exits_non_zero_and_keeps_marts(one_return_built, tmp_path)
     write_xlsx(data_dir / "raw" / DIVISION / "requests" / "q.xlsx", [
         ["申请编号", "收到日期", "申请方式", "申请人类型", "受理单位", "办理结果", "答复日期"],
         ["X-1", "2031-03-02", "网络", "自然人", "县财政局", None, None]])
-    proc = cli_build(data_dir)
-    out, _ = proc.communicate(timeout=600)
-    assert proc.returncode == 1, out
+    code, out = cli_in_process(monkeypatch, capfd, data_dir, "build", *MARTS_ONLY)
+    assert code == 1, out
     assert "calendar.csv" in out and "2031" in out
     assert f"区划 {DIVISION} 构建失败" in out and "已发布的数据集市保持不变" in out
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
 
 
-def test_a_second_build_waits_for_the_first_saying_so(tmp_path):
-    """While another build holds the division's lock, a CLI build says it waits, publishes
-    nothing, and goes on once the lock is released."""
+def test_builds_of_one_division_wait_for_each_other_saying_so(tmp_path, monkeypatch, capfd):
+    """While another process holds the division's lock, a CLI build says once that it waits and
+    publishes nothing; once the lock is released, it and a second build (this process's,
+    started at once) run one after the other: the later one's run starts after the earlier
+    one's ended."""
     one_return(tmp_path, "推进中")
     settings = Settings(data_dir=tmp_path, as_of=parse_as_of("2018-12-31"))
+    timings = [tmp_path / f"timings-{i}.json" for i in range(2)]
     lines: list[str] = []
     with division_lock(settings, DIVISION) as waited:
         assert not waited
-        proc = cli_build(tmp_path)
+        proc = cli_build(tmp_path, "--timings", str(timings[0]))
         reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
         reader.start()
         deadline = time.monotonic() + 300
@@ -138,23 +143,18 @@ def test_a_second_build_waits_for_the_first_saying_so(tmp_path):
         time.sleep(1)  # still waiting a moment later: nothing published behind the lock
         assert proc.poll() is None
         assert not (tmp_path / "marts" / "gongkai.duckdb").exists()
+    # --force: the other build may have published these very files already
+    code, out = cli_in_process(monkeypatch, capfd, tmp_path, "build", *MARTS_ONLY, "--force",
+                               "--timings", str(timings[1]))
+    assert code == 0, out
     assert proc.wait(timeout=600) == 0, "".join(lines)
     reader.join(timeout=30)
-    assert sum(LOCK_WAIT in line for line in lines) == 1  # said once, not once per retry
-    assert status_of(tmp_path) == "推进中"
-
-
-def test_concurrent_builds_are_serialised(tmp_path):
-    one_return(tmp_path, "推进中")
-    timings = [tmp_path / f"timings-{i}.json" for i in range(2)]
-    procs = [cli_build(tmp_path, "--timings", str(t)) for t in timings]
-    outs = [p.communicate(timeout=600)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+    assert sum(LOCK_WAIT in line for line in lines) == 1, lines  # said once, not once per retry
     assert status_of(tmp_path) == "推进中"
     # Each build held the division's lock from its first step to its last: their runs do not
-    # overlap, whichever started first (and the later one waited if they met).
+    # overlap, whichever went first.
     spans = sorted((run["first_step"], run["last_step"]) for t in timings
                    for run in json.loads(t.read_text(encoding="utf-8")))
-    assert len(spans) == 2, outs
+    assert len(spans) == 2, (lines, out)
     (_, first_end), (second_start, _) = spans
-    assert first_end <= second_start, (spans, outs)
+    assert first_end <= second_start, (spans, lines, out)

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import return_rows, write_xlsx
+from conftest import copy_built, return_rows, write_xlsx
 from dagster_dev import dagster_dev as running_dagster_dev
-from dagster_dev import no_failed_runs, wait_for
+from dagster_dev import graphql, no_failed_runs, wait_for
 from system import require
+
+from pipelines.notebooks.run import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,14 +33,21 @@ def status_of(data_dir: Path, unit: str) -> str | None:
         con.close()
 
 
+def published_build(data_dir: Path) -> str:
+    """The build id the county's published marts record."""
+    con = duckdb.connect(str(data_dir / "marts" / "gongkai.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT build_id FROM build_info").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
-def dagster_dev(tmp_path_factory):
+def dagster_dev(one_return_built, tmp_path_factory):
+    """``dagster dev`` on a county already built from one return (县财政局, 1.1.1 未启动), as an
+    office has it after its first build: the sensors find nothing new when they start."""
     home = tmp_path_factory.mktemp("dagster_home")
-    data_dir = tmp_path_factory.mktemp("ui_data")
-    write_xlsx(
-        data_dir / "raw" / "640521" / "returns" / "finance.xlsx",
-        return_rows("县财政局", "2018-07", "2018-08-03", [["1.1.1", "x", "推进中", None, None, None, None]]),
-    )
+    data_dir = copy_built(one_return_built, tmp_path_factory.mktemp("ui") / "data")
     with running_dagster_dev(home, data_dir, "2018-12-31") as (url, port):
         yield url, port, data_dir, home
 
@@ -78,12 +87,27 @@ def test_asset_graph_lists_the_marts_in_chromium(dagster_dev, tmp_path):
     assert (tmp_path / "assets.png").stat().st_size > 10_000
 
 
+PARTITION_KEYS = """
+query { assetNodeOrError(assetKey: {path: ["task_status"]}) { ... on AssetNode { partitionKeys } } }"""
+
+
 def test_run_launched_through_graphql_completes(dagster_dev):
+    """The client's run of the marts (the pack and notebooks are the sensor's run's, below)."""
+    import dagster as dg
     from dagster_graphql import DagsterGraphQLClient
 
-    _, port, data_dir, home = dagster_dev
+    from pipelines.definitions import defs
+
+    url, port, data_dir, home = dagster_dev
+    # The county was built before this instance existed: the sensors' first tick makes it a
+    # partition (launching nothing: every file is in the published marts).
+    wait_for(lambda: "640521" in graphql(url, PARTITION_KEYS)["assetNodeOrError"]["partitionKeys"], 300,
+             "the sensors' first tick to register the county", step=1)
+    marts = (dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "notebooks", "forms")
+             ).resolve(defs.resolve_asset_graph())
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"})
+    run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"},
+                                         asset_selection=sorted(marts))
     status = wait_for(
         lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
         600,
@@ -91,15 +115,28 @@ def test_run_launched_through_graphql_completes(dagster_dev):
         step=2,
     )
     assert status == "SUCCESS", f"run {run_id} ended {status}; see {home / 'dev.log'}"
-    assert status_of(data_dir, "县财政局") == "推进中"
+    assert published_build(data_dir) == run_id  # the run's own build is the one published
+    assert status_of(data_dir, "县财政局") == "未启动"
+
+
+SUCCESSFUL_RUNS = """
+query {
+  runsOrError(filter: {statuses: [SUCCESS]}) {
+    ... on Runs { results { runId tags { key value } } }
+  }
+}"""
 
 
 def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
+    """The sensor's run: the marts, then the year's pack and notebooks, all in one run the
+    daemon launched, with no button pressed."""
     url, _, data_dir, home = dagster_dev
 
-    def published() -> bool:
+    def finished() -> bool:
         no_failed_runs(url, home, "audit.xlsx")  # its sensor run failed: that error, not a 600 s wait
-        return status_of(data_dir, "县审计局") == "已完成"
+        runs = graphql(url, SUCCESSFUL_RUNS)["runsOrError"]["results"]
+        return any(t["key"] == "gongkai/files" and "audit.xlsx" in t["value"]
+                   for r in runs for t in r["tags"])
 
     write_xlsx(
         data_dir / "raw" / "640521" / "returns" / "audit.xlsx",
@@ -110,5 +147,10 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
             [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
         ),
     )
-    wait_for(published, 600, "the sensor's run to publish", step=2)
-    assert status_of(data_dir, "县财政局") == "推进中"  # the other unit's return still counts
+    wait_for(finished, 600, "the sensor's run to finish", step=2)
+    assert status_of(data_dir, "县审计局") == "已完成"
+    assert status_of(data_dir, "县财政局") == "未启动"  # the other unit's return still counts
+    year = data_dir / "marts" / "reports" / "640521" / "2018"
+    assert {"report.html", "annual-report.xlsx", "annual-report.docx"} <= {p.name for p in year.iterdir()}
+    assert sorted(p.name for p in (year / "notebooks").glob("*.html")) == sorted(
+        f"{name}.html" for name in NOTEBOOKS)

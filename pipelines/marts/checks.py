@@ -20,12 +20,15 @@ def suite_parameters(con) -> dict:
     def column(sql: str) -> list:
         return [r[0] for r in con.execute(sql).fetchall()]
 
+    # Sorted: the values are part of a GX verdict's key (pipelines.gx), and DISTINCT's order
+    # can change from one process to the next — unsorted, a new process often missed the
+    # verdicts of unchanged tables and paid GX's import again.
     return {
         # A file may name the division itself (中宁县, 全县) as well as its units.
         "units": column("SELECT DISTINCT unit FROM ref_units UNION SELECT name FROM ref_divisions "
-                        "WHERE name IS NOT NULL"),
-        "task_codes": column("SELECT DISTINCT task_code FROM plan_tasks"),
-        "outcomes": column("SELECT DISTINCT outcome FROM ref_outcomes"),
+                        "WHERE name IS NOT NULL ORDER BY 1"),
+        "task_codes": column("SELECT DISTINCT task_code FROM plan_tasks ORDER BY 1"),
+        "outcomes": column("SELECT DISTINCT outcome FROM ref_outcomes ORDER BY 1"),
         "categories": list(CATEGORIES),
         "min_date": MIN_DATE,
         "max_date": MAX_DATE,
