@@ -58,11 +58,13 @@ build: setup
 
 # Two workers (pytest-xdist), a test module each at a time: the module's fixtures are built
 # once, and one worker's subprocesses wait while the other computes (measured: 1,107 s serial,
-# 567 s on two workers, 2 cores).
+# 567 s on two workers, 2 cores). Modules in collection order (tests/conftest.py puts the
+# slowest first), not xdist's default of the most tests first, which left the few long
+# tests of Dagster's services to run alone at the end.
 TEST_WORKERS ?= 2
 
 test: setup system
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1,22 --province 8" for a shorter run.
 bench: setup
