@@ -37,12 +37,28 @@ def wait_for(predicate, timeout: float, what: str, step: float = 1.0):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def use_project_instance(home: Path) -> None:
+    """Make ``home`` a DAGSTER_HOME on the project's instance config (dagster.yaml)."""
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+
+
+def marts_asset_keys() -> list:
+    """Every asset up to the published marts (not the pack, notebooks or forms), sorted: what a
+    run of the marts alone selects."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    selection = dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "notebooks", "forms")
+    return sorted(selection.resolve(defs.resolve_asset_graph()))
+
+
 @contextmanager
 def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str
              ) -> Iterator[tuple[subprocess.Popen, Path]]:
     """A Dagster service (``python -m <argv>``) on the project's instance config (dagster.yaml)
     and ``data_dir``, in its own process group, stopped with it: (process, its log)."""
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    use_project_instance(home)
     env = {**os.environ, "DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": as_of}
     log_path = home / f"{name}.log"
     log = log_path.open("w")

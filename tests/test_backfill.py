@@ -3,15 +3,18 @@ a run per county, two at a time, never two of one county."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import dagster as dg
 from conftest import build
-from dagster_dev import dagster_daemon, dagster_webserver, graphql, wait_for
+from dagster_dev import (
+    dagster_daemon,
+    dagster_webserver,
+    graphql,
+    marts_asset_keys,
+    use_project_instance,
+    wait_for,
+)
 from province import COUNTIES, add_county, published_builds
 
-from pipelines.definitions import defs
 from pipelines.partitions import ensure_partitions
 
 LAUNCH_BACKFILL = """
@@ -41,21 +44,20 @@ def test_a_province_backfill_runs_two_counties_at_once(tmp_path, monkeypatch):
     build(data_dir)  # in this process (test_province.py builds them side by side through the CLI)
     codes = list(COUNTIES)
     before = published_builds(data_dir)
-    marts = (dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "notebooks", "forms")
-             ).resolve(defs.resolve_asset_graph())
     home = tmp_path / "home"
     home.mkdir()
-    # The instance learns the counties as the sensors would teach it on their first files.
-    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
+    # The sensors would make the counties partitions on their first tick, but the daemon
+    # starts only after the backfill is launched: the instance learns them here.
+    use_project_instance(home)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get() as instance:
         ensure_partitions(instance, codes)
     # The webserver takes the backfill; the daemon, started after it as a deployment's own
     # service, picks it up on its first pass (it looks for new backfills every 30 s).
     with dagster_webserver(home, data_dir, "2018-12-31") as url:
-        launched = graphql(url, LAUNCH_BACKFILL, {"params": {
-            "partitionNames": codes, "title": "全省重建",
-            "assetSelection": [{"path": list(k.path)} for k in sorted(marts)]}})["launchPartitionBackfill"]
+        marts = [{"path": list(k.path)} for k in marts_asset_keys()]
+        params = {"partitionNames": codes, "title": "全省重建", "assetSelection": marts}
+        launched = graphql(url, LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
         with dagster_daemon(home, data_dir, "2018-12-31") as daemon_log:
 

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 from conftest import build, check_results, copy_built, marts, return_rows, write_xlsx
+from province import run_cli
 
 from pipelines.gx import GxRunner, load_suite_json, suite_names
 from pipelines.marts.checks import suite_parameters
 from pipelines.plan.assets import METRICS, SQL, build_plan_metrics
 from pipelines.reference.store import SHIPPED_REFERENCE
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # What the demo generator planted (demo-manifest.json "by_year" → "planted_shortfalls"): the
 # targets the county misses in 2018. Every other target is met.
@@ -251,11 +246,7 @@ def test_another_process_reuses_the_verdicts_of_an_unchanged_county(one_return_b
     before = {p: p.read_bytes() for p in verdicts.rglob("*.json")}
     pages = sorted((data_dir / "marts" / "data-docs" / "validations").rglob("*.html"))
     assert len(before) == 11 and pages
-    env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": "2018-12-31"}
-    env.pop("DAGSTER_HOME", None)
-    command = [sys.executable, "-m", "pipelines", "build", "--force", "--no-notebooks", "--no-pack"]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    run_cli(data_dir, "build", "--force", "--no-notebooks", "--no-pack")
     assert {p: p.read_bytes() for p in verdicts.rglob("*.json")} == before
     assert sorted((data_dir / "marts" / "data-docs" / "validations").rglob("*.html")) == pages
 

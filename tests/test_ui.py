@@ -10,7 +10,8 @@ import duckdb
 import pytest
 from conftest import copy_built, return_rows, write_xlsx
 from dagster_dev import dagster_dev as running_dagster_dev
-from dagster_dev import graphql, no_failed_runs, wait_for
+from dagster_dev import graphql, marts_asset_keys, no_failed_runs, wait_for
+from province import published_builds
 from system import require
 
 from pipelines.notebooks.run import NOTEBOOKS
@@ -29,15 +30,6 @@ def status_of(data_dir: Path, unit: str) -> str | None:
     try:
         row = con.execute("SELECT status FROM return_rows WHERE unit = ? LIMIT 1", [unit]).fetchone()
         return row[0] if row else None
-    finally:
-        con.close()
-
-
-def published_build(data_dir: Path) -> str:
-    """The build id the county's published marts record."""
-    con = duckdb.connect(str(data_dir / "marts" / "gongkai.duckdb"), read_only=True)
-    try:
-        return con.execute("SELECT build_id FROM build_info").fetchone()[0]
     finally:
         con.close()
 
@@ -93,21 +85,16 @@ query { assetNodeOrError(assetKey: {path: ["task_status"]}) { ... on AssetNode {
 
 def test_run_launched_through_graphql_completes(dagster_dev):
     """The client's run of the marts (the pack and notebooks are the sensor's run's, below)."""
-    import dagster as dg
     from dagster_graphql import DagsterGraphQLClient
-
-    from pipelines.definitions import defs
 
     url, port, data_dir, home = dagster_dev
     # The county was built before this instance existed: the sensors' first tick makes it a
     # partition (launching nothing: every file is in the published marts).
     wait_for(lambda: "640521" in graphql(url, PARTITION_KEYS)["assetNodeOrError"]["partitionKeys"], 300,
              "the sensors' first tick to register the county", step=1)
-    marts = (dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "notebooks", "forms")
-             ).resolve(defs.resolve_asset_graph())
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
     run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"},
-                                         asset_selection=sorted(marts))
+                                         asset_selection=marts_asset_keys())
     status = wait_for(
         lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
         600,
@@ -115,7 +102,7 @@ def test_run_launched_through_graphql_completes(dagster_dev):
         step=2,
     )
     assert status == "SUCCESS", f"run {run_id} ended {status}; see {home / 'dev.log'}"
-    assert published_build(data_dir) == run_id  # the run's own build is the one published
+    assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
     assert status_of(data_dir, "县财政局") == "未启动"
 
 
