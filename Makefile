@@ -15,6 +15,11 @@ DAGSTER_YAML ?= dagster.yaml
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_LINK_MODE := copy
+# Bytecode written once, at install: where the environment sets PYTHONDONTWRITEBYTECODE (this
+# machine and its CI do), Python otherwise compiles dagster, pandas and GX from source in every
+# process it starts (CLI builds, Dagster's run processes, notebook kernels): measured,
+# `import pipelines.definitions` 8.3 s -> 2.7 s and `import great_expectations` 13-14 s -> 6-8 s.
+export UV_COMPILE_BYTECODE := 1
 
 LAB_PORT ?= 8888
 
@@ -38,7 +43,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
+# The project's own modules too (uv compiles only what it installs); compileall skips what is
+# up to date, so this costs a second when nothing changed.
 setup: $(VENV)/.synced
+	@$(PY) -m compileall -q pipelines tests bench
 
 # Chromium and CJK fonts for the PNG charts and the UI test (Debian packages; as root with
 # apt this installs them, elsewhere it says what to install and the rest still works).
