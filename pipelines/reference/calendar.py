@@ -9,6 +9,7 @@ a wrong working day silently moves every statutory deadline.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +35,18 @@ _HOLIDAY_ZH = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
+
+
+# The package's answers never change within a process: asked once per day, not once per day
+# per build (a working calendar spans years: ~0.5 s of every build was spent asking again).
+@functools.cache
+def _package_is_workday(day: date) -> bool:
+    return chinese_calendar.is_workday(day)
+
+
+@functools.cache
+def _package_holiday(day: date) -> tuple[bool, str | None]:
+    return chinese_calendar.get_holiday_detail(day)
 
 
 class CalendarNotCovered(ValueError):
@@ -100,7 +113,7 @@ class WorkingCalendar:
         if override is not None:
             return override.kind == "workday"
         if day.year in _PACKAGE_YEARS:
-            return chinese_calendar.is_workday(day)
+            return _package_is_workday(day)
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
@@ -109,7 +122,7 @@ class WorkingCalendar:
         if override is not None:
             return override.name or None
         if day.year in _PACKAGE_YEARS:
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            on_holiday, name = _package_holiday(day)
             if name:
                 name = _HOLIDAY_ZH.get(name, name)
                 return name if on_holiday else f"{name}（调休上班）"
