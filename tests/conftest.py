@@ -198,7 +198,7 @@ def one_return_built(tmp_path_factory) -> Path:
 # daemon, LibreOffice, builds in subprocesses): run first, so that on two workers (make test,
 # which keeps this order with --no-loadscope-reorder) neither is left running one of them
 # alone at the end. Longest first, as measured by `--durations` (the ui module ~130 s).
-SLOW_MODULES = ("test_ui.py", "test_backfill.py", "test_province.py", "test_office_files.py",
+SLOW_MODULES = ("test_province.py", "test_ui.py", "test_office_files.py",
                 "test_hostile_files.py", "test_publish.py")
 
 

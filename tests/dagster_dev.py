@@ -69,13 +69,15 @@ def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str
     try:
         yield proc, log_path
     finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
+        # Ctrl-C first, as a person stops it: `dagster dev` ignores SIGTERM (it sat out the
+        # whole wait every time), but shuts its webserver, daemon and code server down on SIGINT.
+        for sig, grace in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
             try:
                 os.killpg(proc.pid, sig)
             except ProcessLookupError:
                 break
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=grace)
                 break
             except subprocess.TimeoutExpired:
                 continue
