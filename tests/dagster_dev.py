@@ -26,7 +26,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(predicate, timeout: float, what: str, step: float = 1.0):
+def wait_for(predicate, timeout: float, what: str, step: float = 0.5):
     """Poll ``predicate`` until it returns something true; fail naming ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -64,8 +64,12 @@ def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str
     log = log_path.open("w")
     # Its own process group: a backgrounded `dagster dev` ignores SIGTERM, and killing only the
     # parent leaves its children serving.
+    # Ctrl-C restored: a shell starts background jobs (CI's, for one) ignoring SIGINT and every
+    # process they start inherits that, so the service could not be stopped as a person stops
+    # it (below) and sat out the SIGTERM wait instead.
     proc = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         yield proc, log_path
     finally:

@@ -91,7 +91,7 @@ def test_run_launched_through_graphql_completes(dagster_dev):
     # The county was built before this instance existed: the sensors' first tick makes it a
     # partition (launching nothing: every file is in the published marts).
     wait_for(lambda: "640521" in graphql(url, PARTITION_KEYS)["assetNodeOrError"]["partitionKeys"], 300,
-             "the sensors' first tick to register the county", step=1)
+             "the sensors' first tick to register the county", step=0.5)
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
     run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"},
                                          asset_selection=marts_asset_keys())
@@ -99,7 +99,7 @@ def test_run_launched_through_graphql_completes(dagster_dev):
         lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
         600,
         "the run to finish",
-        step=2,
+        step=0.5,
     )
     assert status == "SUCCESS", f"run {run_id} ended {status}; see {home / 'dev.log'}"
     assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
@@ -134,7 +134,7 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
             [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
         ),
     )
-    wait_for(finished, 600, "the sensor's run to finish", step=2)
+    wait_for(finished, 600, "the sensor's run to finish", step=0.5)
     assert status_of(data_dir, "县审计局") == "已完成"
     assert status_of(data_dir, "县财政局") == "未启动"  # the other unit's return still counts
     year = data_dir / "marts" / "reports" / "640521" / "2018"
