@@ -12,6 +12,8 @@ CDN, which an offline page cannot do.
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,9 +85,9 @@ def plotly_file(folder: Path) -> Path:
     return path
 
 
-def notebook_html(nb: nbformat.NotebookNode, title: str, plotly_src: str | None = None) -> str:
-    """An executed notebook as one offline HTML page: outputs only; plotly.js from the local file
-    ``plotly_src`` (a path relative to the page), or inlined when there is none."""
+@functools.cache
+def _exporter():
+    # One per process: a new exporter compiled its Jinja templates again (~0.3 s a page).
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -100,7 +102,13 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, plotly_src: str | None 
     # The parameter cells have no output; removing them keeps empty boxes out of the page.
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={
+    return exporter
+
+
+def notebook_html(nb: nbformat.NotebookNode, title: str, plotly_src: str | None = None) -> str:
+    """An executed notebook as one offline HTML page: outputs only; plotly.js from the local file
+    ``plotly_src`` (a path relative to the page), or inlined when there is none."""
+    body, _ = _exporter().from_notebook_node(nb, resources={
         "metadata": {"name": title},
         "gongkai": {"plotly_js": None if plotly_src else get_plotlyjs(), "plotly_src": plotly_src,
                     "locale_js": ZH_LOCALE_JS},
