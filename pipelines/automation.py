@@ -24,7 +24,7 @@ from pipelines.ingest.reader import sha256_of
 from pipelines.partitions import DIVISIONS
 from pipelines.plan.catalogue import division_plans
 from pipelines.reference.load import divisions, store_for
-from pipelines.settings import SOURCES, Settings, load_settings
+from pipelines.settings import SOURCES, Settings, load_settings, sensor_interval_seconds
 
 TIMEZONE = "Asia/Shanghai"
 # Forms and reminders are made for a period the schedules name (the run's gongkai/period tag);
@@ -90,7 +90,7 @@ def build_file_sensor(source: str) -> dg.SensorDefinition:
     @dg.sensor(
         name=f"{source}_files",
         asset_selection=affected_assets(source),
-        minimum_interval_seconds=15,
+        minimum_interval_seconds=sensor_interval_seconds(),
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"raw/<区划>/{source}/ 下出现新文件或文件内容变化时，更新受影响的数据集市、"
                     "材料包和笔记本（只重做数据有变化的年度）",

@@ -129,3 +129,16 @@ def duckdb_memory_mb(environ: Mapping[str, str] | None = None) -> int:
     """The memory one build's DuckDB may use before it spills to disk (``GONGKAI_DUCKDB_MEMORY_MB``)."""
     env = os.environ if environ is None else environ
     return _positive_int(env, DUCKDB_MEMORY_VARIABLE, DEFAULT_DUCKDB_MEMORY_MB)
+
+
+# How often the file sensors look at the drop zone: a file waits at most this long before its
+# run is queued. An office may look less often; a test drops a file and waits for the tick.
+DEFAULT_SENSOR_INTERVAL_SECONDS = 15
+SENSOR_INTERVAL_VARIABLE = "GONGKAI_SENSOR_INTERVAL_SECONDS"
+
+
+def sensor_interval_seconds(environ: Mapping[str, str] | None = None) -> int:
+    """Seconds between two looks of a file sensor (``GONGKAI_SENSOR_INTERVAL_SECONDS``, read when
+    the code location loads)."""
+    env = os.environ if environ is None else environ
+    return _positive_int(env, SENSOR_INTERVAL_VARIABLE, DEFAULT_SENSOR_INTERVAL_SECONDS)

@@ -54,12 +54,13 @@ def marts_asset_keys() -> list:
 
 
 @contextmanager
-def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str
-             ) -> Iterator[tuple[subprocess.Popen, Path]]:
+def _service(name: str, argv: list[str], home: Path, data_dir: Path, as_of: str,
+             env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, Path]]:
     """A Dagster service (``python -m <argv>``) on the project's instance config (dagster.yaml)
     and ``data_dir``, in its own process group, stopped with it: (process, its log)."""
     use_project_instance(home)
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": as_of}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_AS_OF": as_of,
+           **(env or {})}
     log_path = home / f"{name}.log"
     log = log_path.open("w")
     # Its own process group: a backgrounded `dagster dev` ignores SIGTERM, and killing only the
@@ -107,12 +108,14 @@ def _answering(proc: subprocess.Popen, log_path: Path, url: str) -> None:
 
 
 @contextmanager
-def dagster_dev(home: Path, data_dir: Path, as_of: str) -> Iterator[tuple[str, int]]:
-    """``dagster dev`` (webserver and daemon) on ``data_dir``: yields (base URL, port). Its log
-    is ``home/dev.log``; it is shown if it does not start."""
+def dagster_dev(home: Path, data_dir: Path, as_of: str, env: dict[str, str] | None = None
+                ) -> Iterator[tuple[str, int]]:
+    """``dagster dev`` (webserver and daemon) on ``data_dir``, with ``env`` added to its
+    environment: yields (base URL, port). Its log is ``home/dev.log``; it is shown if it does
+    not start."""
     port = free_port()
     argv = ["dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)]
-    with _service("dev", argv, home, data_dir, as_of) as (proc, log_path):
+    with _service("dev", argv, home, data_dir, as_of, env) as (proc, log_path):
         url = f"http://127.0.0.1:{port}"
         _answering(proc, log_path, url)
         yield url, port

@@ -10,12 +10,14 @@ import pytest
 from conftest import copy_built, return_rows, write_xlsx
 
 from pipelines.automation import (
+    build_file_sensor,
     monthly_progress_schedule,
     previous_month,
     scheduled_at,
     yearly_report_schedule,
 )
 from pipelines.definitions import defs
+from pipelines.settings import SENSOR_INTERVAL_VARIABLE, sensor_interval_seconds
 
 
 @pytest.fixture
@@ -141,3 +143,13 @@ def test_yearly_schedule_builds_the_year_just_closed(env):
     assert request.tags["gongkai/year"] == "2018" and request.run_key == "yearly:640521:2018"
     assert request.partition_key == "640521"
     assert previous_month(date(2019, 1, 6)) == "2018-12"
+
+
+def test_the_sensors_look_as_often_as_the_office_says(monkeypatch):
+    assert sensor_interval_seconds({}) == 15  # unset: every 15 s
+    assert defs.get_sensor_def("returns_files").minimum_interval_seconds == sensor_interval_seconds()
+    assert sensor_interval_seconds({SENSOR_INTERVAL_VARIABLE: "60"}) == 60
+    with pytest.raises(ValueError, match=SENSOR_INTERVAL_VARIABLE):
+        sensor_interval_seconds({SENSOR_INTERVAL_VARIABLE: "0"})
+    monkeypatch.setenv(SENSOR_INTERVAL_VARIABLE, "2")
+    assert build_file_sensor("facts").minimum_interval_seconds == 2

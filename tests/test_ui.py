@@ -15,6 +15,7 @@ from province import published_builds
 from system import require
 
 from pipelines.notebooks.run import NOTEBOOKS
+from pipelines.settings import SENSOR_INTERVAL_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +41,9 @@ def dagster_dev(one_return_built, tmp_path_factory):
     office has it after its first build: the sensors find nothing new when they start."""
     home = tmp_path_factory.mktemp("dagster_home")
     data_dir = copy_built(one_return_built, tmp_path_factory.mktemp("ui") / "data")
-    with running_dagster_dev(home, data_dir, "2018-12-31") as (url, port):
+    # The sensors look every 2 s, not every 15: a dropped file's wait for their next look is
+    # the office's setting, not what this module tests.
+    with running_dagster_dev(home, data_dir, "2018-12-31", {SENSOR_INTERVAL_VARIABLE: "2"}) as (url, port):
         yield url, port, data_dir, home
 
 
