@@ -197,7 +197,8 @@ def one_return_built(tmp_path_factory) -> Path:
 # Modules that start services or other programs and wait on them (Dagster's webserver and
 # daemon, LibreOffice, builds in subprocesses): run first, so that on two workers (make test,
 # which keeps this order with --no-loadscope-reorder) neither is left running one of them
-# alone at the end. Longest first, as measured by `--durations` (the ui module ~130 s).
+# alone at the end. Longest first, as measured by `--durations` (the province module ~90 s,
+# with its backfill under Dagster's webserver and daemon).
 SLOW_MODULES = ("test_province.py", "test_ui.py", "test_office_files.py",
                 "test_hostile_files.py", "test_publish.py")
 

@@ -36,14 +36,19 @@ SHEET_COLUMNS = ("sheet", "source_sheet")
 BUILD_TABLES = ("build_info", "figure_publications")
 # The history of published figures keys every row by the publication that made it.
 BUILD_COLUMNS = ("build_id", "published_at", "added_build_id", "added_at", "removed_build_id", "removed_at")
-WITHOUT_CHECKS = dg.AssetSelection.assets("gongkai_marts").upstream().without_checks()
+# What the files are read into, published: the staging tables and the marts. Left out: the data
+# checks (this compares data) and the tables computed from the marts alone (annual report,
+# plan metrics, figures), which equal marts give equally (1.3 s of each of five builds).
+READ_INTO_MARTS = (dg.AssetSelection.assets("gongkai_marts").upstream().without_checks()
+                   - dg.AssetSelection.assets("annual_report", "figure_history", "page_figures",
+                                              "plan_metrics", "report_years"))
 
 
 def build_marts(data_dir: Path) -> None:
-    """Build a data directory to its published marts (data checks left out: this compares
-    data), with one HMAC secret for every variant so applicant keys agree."""
+    """Build a data directory to its published marts, with one HMAC secret for every variant
+    so applicant keys agree."""
     (data_dir / SECRET_FILE).write_text("office-files-test", encoding="utf-8")
-    build(data_dir, as_of=DEMO_AS_OF.isoformat(), selection=WITHOUT_CHECKS)
+    build(data_dir, as_of=DEMO_AS_OF.isoformat(), selection=READ_INTO_MARTS)
 
 
 def representative(manifest: dict) -> list[dict]:
