@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import DIVISION, build, return_rows, write_xlsx
+from conftest import DIVISION, READ_INTO_MARTS, build, return_rows, write_xlsx
 from province import write_requests
 
 from pipelines.marts.diff import diff_databases
@@ -28,11 +28,11 @@ def test_only_new_files_are_parsed_and_the_marts_are_those_of_a_cold_build(data_
     for unit in ("县财政局", "县教育局"):
         write_xlsx(returns / f"{unit}.xlsx", return_rows(unit, "2018-07", "2018-08-03",
                                                          [["1.1.1", "x", "推进中", None, None, None, None]]))
-    first = materializations(build(data_dir))
+    first = materializations(build(data_dir, selection=READ_INTO_MARTS))
     assert (first["stg_returns"]["files_parsed"], first["stg_returns"]["files_cached"]) == (2, 0)
     write_xlsx(returns / "县公安局.xlsx", return_rows("县公安局", "2018-07", "2018-08-04",
                                                   [["1.1.1", "x", "已完成", "2018-07-30", None, None, None]]))
-    second = materializations(build(data_dir))
+    second = materializations(build(data_dir, selection=READ_INTO_MARTS))
     assert (second["stg_returns"]["files_parsed"], second["stg_returns"]["files_cached"]) == (1, 2)
     assert second["stg_returns"]["parsed"] == [f"raw/{DIVISION}/returns/县公安局.xlsx"]
     assert second["stg_requests"]["files_parsed"] == 0
@@ -41,7 +41,7 @@ def test_only_new_files_are_parsed_and_the_marts_are_those_of_a_cold_build(data_
     cold = tmp_path / "cold"
     shutil.copytree(data_dir / "raw", cold / "raw")
     shutil.copy(data_dir / ".gongkai-secret", cold / ".gongkai-secret")
-    build(cold)
+    build(cold, selection=READ_INTO_MARTS)
     # The history of published figures is not the marts: a warm division has published twice.
     diffs = diff_databases(data_dir / "marts" / "divisions" / f"{DIVISION}.duckdb",
                            cold / "marts" / "divisions" / f"{DIVISION}.duckdb",
@@ -53,7 +53,7 @@ def test_only_new_files_are_parsed_and_the_marts_are_those_of_a_cold_build(data_
     shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "reference" / DIVISION, reference)
     with (reference / "units.csv").open("a", encoding="utf-8") as fh:
         fh.write("县新设局,部门,\n")
-    third = materializations(build(data_dir))
+    third = materializations(build(data_dir, selection=READ_INTO_MARTS))
     assert (third["stg_returns"]["files_parsed"], third["stg_returns"]["files_cached"]) == (3, 0)
 
 

@@ -10,11 +10,10 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import openpyxl
 import pytest
-from conftest import DIVISION, build, return_rows
+from conftest import DIVISION, READ_INTO_MARTS, build, return_rows
 from libreoffice import CSV_GB18030, convert, require_soffice
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -36,12 +35,6 @@ SHEET_COLUMNS = ("sheet", "source_sheet")
 BUILD_TABLES = ("build_info", "figure_publications")
 # The history of published figures keys every row by the publication that made it.
 BUILD_COLUMNS = ("build_id", "published_at", "added_build_id", "added_at", "removed_build_id", "removed_at")
-# What the files are read into, published: the staging tables and the marts. Left out: the data
-# checks (this compares data) and the tables computed from the marts alone (annual report,
-# plan metrics, figures), which equal marts give equally (1.3 s of each of five builds).
-READ_INTO_MARTS = (dg.AssetSelection.assets("gongkai_marts").upstream().without_checks()
-                   - dg.AssetSelection.assets("annual_report", "figure_history", "page_figures",
-                                              "plan_metrics", "report_years"))
 
 
 def build_marts(data_dir: Path) -> None:
