@@ -43,14 +43,14 @@ def use_project_instance(home: Path) -> None:
 
 
 def marts_asset_keys() -> list:
-    """Every asset up to the published marts (not the pack, notebooks or forms), sorted: what a
-    run of the marts alone selects."""
-    import dagster as dg
+    """The staging tables and marts up to their publication (``conftest.READ_INTO_MARTS``: not
+    the tables computed from the marts alone, the pack, notebooks or forms), sorted: what the
+    runs launched here select."""
+    from conftest import READ_INTO_MARTS
 
     from pipelines.definitions import defs
 
-    selection = dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "notebooks", "forms")
-    return sorted(selection.resolve(defs.resolve_asset_graph()))
+    return sorted(READ_INTO_MARTS.resolve(defs.resolve_asset_graph()))
 
 
 @contextmanager
