@@ -7,16 +7,14 @@ the file and records every planted defect at the exact cell a person would open.
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import chinese_calendar
-
 from pipelines.demo.story import STORIES, YearStory
 from pipelines.plan.catalogue import Plan
+from pipelines.reference.calendar import package_is_workday
 from pipelines.reference.units import UnitRegistry
 
 DIVISION = "640521"
@@ -56,12 +54,9 @@ DATE_STYLES = ("cn", "iso", "slash", "dot", "compact", "excel", "serial")
 TEXT_DATE_STYLES = DATE_STYLES[:5]
 
 
-@functools.cache
-def is_workday(day: date) -> bool:
-    """Working day under the State Council's holiday notices (the spec's 2018 calendar).
-    Remembered per day: chinese_calendar scans its holiday tables on every call, and the
-    generator asks about the same few hundred days ~290,000 times (8.7 s of a 21.6 s run)."""
-    return chinese_calendar.is_workday(day)
+# Working days under the State Council's notices (the spec's 2018 calendar), remembered per
+# day: the generator asks about the same few hundred days ~290,000 times.
+is_workday = package_is_workday
 
 
 def add_workdays(day: date, n: int) -> date:

@@ -13,7 +13,6 @@ CDN, which an offline page cannot do.
 from __future__ import annotations
 
 import functools
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 

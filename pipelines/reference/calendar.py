@@ -40,7 +40,9 @@ _HOLIDAY_ZH = {
 # The package's answers never change within a process: asked once per day, not once per day
 # per build (a working calendar spans years: ~0.5 s of every build was spent asking again).
 @functools.cache
-def _package_is_workday(day: date) -> bool:
+def package_is_workday(day: date) -> bool:
+    """Working day under the State Council's holiday notices as chinese_calendar has them (no
+    office overrides), remembered per day: the package scans its tables on every call."""
     return chinese_calendar.is_workday(day)
 
 
@@ -113,7 +115,7 @@ class WorkingCalendar:
         if override is not None:
             return override.kind == "workday"
         if day.year in _PACKAGE_YEARS:
-            return _package_is_workday(day)
+            return package_is_workday(day)
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
