@@ -234,7 +234,10 @@ class GxRunner:
             or asset.add_batch_definition_whole_dataframe("whole")
         suite = ExpectationSuite(name=name, expectations=raw["expectations"], meta=raw.get("meta", {}))
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-        validation = batch.validate(suite, expectation_parameters=parameters, result_format="SUMMARY")
+        # BASIC: the unexpected count and first values, all a failure's description and its
+        # Data Docs page show; SUMMARY also counts every unexpected value, which took a third
+        # of the validation's time (measured on the demo's 11 suites: 1.28 s -> 0.83 s).
+        validation = batch.validate(suite, expectation_parameters=parameters, result_format="BASIC")
         title = raw.get("meta", {}).get("gongkai", {}).get("title", name)
         result = SuiteResult(
             suite=name,
