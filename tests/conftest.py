@@ -2,7 +2,8 @@
 
 Builds are expensive, so each shape of data is built once per session and shared by the tests
 that only read it: the demo (``demo``), the hand-worked 2018 fixture of test_annual.py
-(``built_2018``) and one return (``one_return_built``). A test that changes a build works on
+(``built_2018``) and one return (``one_return_built``); under pytest-xdist, once for both
+workers (``shared_build``). A test that changes a build works on
 its own copy (``copy_built``). Builds leave out the leaders' pack unless asked (``pack=True``):
 test_pack.py makes the pack, test_notebooks.py runs the notebooks.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import pandas as pd
 import pytest
 
 from pipelines.build import build_everything, failed_steps
+from pipelines.locks import file_lock
 from pipelines.reference.store import SHIPPED_REFERENCE
 from pipelines.reference.units import load_registry
 from pipelines.settings import Settings, parse_as_of
@@ -92,6 +96,11 @@ READ_INTO_MARTS = (dg.AssetSelection.assets("gongkai_marts").upstream().without_
                                               "plan_metrics", "report_years"))
 
 
+# Dagster's console logger at WARNING: at its default (DEBUG) it formats ~190 lines a build
+# into pytest's capture, which no test reads (the event log, which they do, keeps every level).
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 def build(data_dir: Path, as_of: str = "2018-12-31", selection=None,
           expect_success: bool = True, pack: bool = False):
     """Build every division of ``data_dir`` in-process, one partition each, as
@@ -100,7 +109,7 @@ def build(data_dir: Path, as_of: str = "2018-12-31", selection=None,
     result (a dict by division when there are several)."""
     results = build_everything(
         Settings(data_dir=data_dir, as_of=parse_as_of(as_of)), dg.DagsterInstance.ephemeral(),
-        data_dir=str(data_dir), as_of=as_of, selection=selection, pack=pack)
+        data_dir=str(data_dir), as_of=as_of, selection=selection, pack=pack, run_config=QUIET)
     if expect_success:
         failed = {d: failed_steps(r) for d, r in results.items() if not r.success}
         assert not failed, f"failed steps: {failed}"
@@ -130,8 +139,6 @@ def copy_built(source: Path, target: Path) -> Path:
     """A copy of a built data directory (raw files, marts, parse cache, secret) for a test that
     changes it; the shared build stays as its fixture says. The copy's province view is
     rewritten to read the copy's own parquet files (it names them by absolute path)."""
-    import json
-
     from pipelines.publish import PUBLISHED_DIR, TABLES_FILE, write_province_view
 
     shutil.copytree(source, target, symlinks=True)
@@ -166,40 +173,84 @@ def one_return(data_dir: Path, status: str, unit: str = "县财政局") -> Path:
                                   [["1.1.1", "x", status, None, None, None, None]]))
 
 
+class StoredRun:
+    """What tests read of a shared build's run (its id, outcome and events), kept in a file so
+    that every xdist worker reads the same run: ``check_results`` takes it as it takes a run
+    result."""
+
+    def __init__(self, path: Path) -> None:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        self.run_id: str = stored["run_id"]
+        self.success: bool = stored["success"]
+        self.all_events: list[dg.DagsterEvent] = dg.deserialize_value(stored["events"], list)
+
+    @staticmethod
+    def save(result: dg.ExecuteInProcessResult, path: Path) -> None:
+        """Keep ``result``'s id, outcome and events in ``path``."""
+        path.write_text(json.dumps({"run_id": result.run_id, "success": result.success,
+                                    "events": dg.serialize_value(result.all_events)}), encoding="utf-8")
+
+
+def shared_build(tmp_path_factory, name: str, make) -> tuple[Path, StoredRun]:
+    """A data directory that ``make(data_dir)`` fills and builds (returning its run) once per
+    test session: (data_dir, the run). Under pytest-xdist the worker that asks first makes it
+    while the other waits on a file lock, then both read the same folder (the workers'
+    temporary folders share a parent): a build both workers read is paid once, not once a
+    worker. Tests only read it; one that changes it copies it (``copy_built``)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        data_dir = tmp_path_factory.mktemp(name)
+        run_file = data_dir.with_name(f"{data_dir.name}.run.json")
+        StoredRun.save(make(data_dir), run_file)
+        return data_dir, StoredRun(run_file)
+    root = tmp_path_factory.getbasetemp().parent
+    data_dir, run_file = root / f"shared-{name}", root / f"shared-{name}.run.json"
+    with file_lock(root / f"shared-{name}.lock", waiting=f"另一个测试进程正在构建 {name}"):
+        if not run_file.exists():
+            if data_dir.exists():  # a worker that died half-way: start again
+                shutil.rmtree(data_dir)
+            data_dir.mkdir()
+            StoredRun.save(make(data_dir), run_file)
+    return data_dir, StoredRun(run_file)
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     """The demo data set, built once per session without the pack: (data_dir, manifest, pii,
-    run result). Read it only; copy it (``copy_built``) to change it."""
-    import json
-
+    run). Read it only; copy it (``copy_built``) to change it."""
     from pipelines.demo import DEMO_AS_OF, generate
 
-    data_dir = tmp_path_factory.mktemp("demo")
-    manifest = generate(data_dir)
+    def make(data_dir: Path):
+        generate(data_dir)
+        return build(data_dir, as_of=DEMO_AS_OF.isoformat())
+
+    data_dir, run = shared_build(tmp_path_factory, "demo", make)
+    manifest = json.loads((data_dir / "demo-manifest.json").read_text(encoding="utf-8"))
     pii = json.loads((data_dir / "demo-pii.json").read_text(encoding="utf-8"))
-    result = build(data_dir, as_of=DEMO_AS_OF.isoformat())
-    return data_dir, manifest, pii, result
+    return data_dir, manifest, pii, run
 
 
 @pytest.fixture(scope="session")
 def built_2018(tmp_path_factory):
-    """The hand-worked 2018 fixture of test_annual.py built at 2019-01-10: (data_dir, run result).
+    """The hand-worked 2018 fixture of test_annual.py built at 2019-01-10: (data_dir, run).
     Read it only; copy it (``copy_built``) to change it."""
     from test_annual import write_2018
 
-    data_dir = tmp_path_factory.mktemp("annual2018")
-    write_2018(data_dir)
-    return data_dir, build(data_dir, as_of="2019-01-10")
+    def make(data_dir: Path):
+        write_2018(data_dir)
+        return build(data_dir, as_of="2019-01-10")
+
+    return shared_build(tmp_path_factory, "annual2018", make)
 
 
 @pytest.fixture(scope="session")
 def one_return_built(tmp_path_factory) -> Path:
     """A data directory with one return (县财政局, 2018-07, task 1.1.1 未启动), built at 2018-12-31.
     Read it only; copy it (``copy_built``) to change it."""
-    data_dir = tmp_path_factory.mktemp("one_return")
-    one_return(data_dir, "未启动")
-    build(data_dir)
-    return data_dir
+    def make(data_dir: Path):
+        one_return(data_dir, "未启动")
+        return build(data_dir)
+
+    return shared_build(tmp_path_factory, "one_return", make)[0]
 
 
 # Modules that start services or other programs and wait on them (Dagster's webserver and
