@@ -1,6 +1,6 @@
-"""A real `dagster dev` on localhost: the UI lists the marts in headless Chromium, a run
-launched through the GraphQL client completes, and a return dropped into the drop zone
-reaches the published marts with no button pressed."""
+"""A real `dagster dev` on localhost: the UI lists the marts in headless Chromium, and a
+return dropped into the drop zone reaches the published marts with no button pressed. (Runs
+launched through GraphQL, as the UI launches them: test_province.py's backfill.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from conftest import copy_built, return_rows, write_xlsx
 from dagster_dev import dagster_dev as running_dagster_dev
-from dagster_dev import graphql, marts_asset_keys, no_failed_runs, wait_for
+from dagster_dev import graphql, no_failed_runs, wait_for
 from province import published_builds
 from system import require
 
@@ -85,30 +85,7 @@ def test_asset_graph_lists_the_marts_in_chromium(dagster_dev, tmp_path):
 PARTITION_KEYS = """
 query { assetNodeOrError(assetKey: {path: ["task_status"]}) { ... on AssetNode { partitionKeys } } }"""
 
-
-def test_run_launched_through_graphql_completes(dagster_dev):
-    """The client's run of the marts (the pack and notebooks are the sensor's run's, below)."""
-    from dagster_graphql import DagsterGraphQLClient
-
-    url, port, data_dir, home = dagster_dev
-    # The county was built before this instance existed: the sensors' first tick makes it a
-    # partition (launching nothing: every file is in the published marts).
-    wait_for(lambda: "640521" in graphql(url, PARTITION_KEYS)["assetNodeOrError"]["partitionKeys"], 300,
-             "the sensors' first tick to register the county", step=0.5)
-    client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    run_id = client.submit_job_execution("build_all", tags={"dagster/partition": "640521"},
-                                         asset_selection=marts_asset_keys())
-    status = wait_for(
-        lambda: (s := client.get_run_status(run_id).value) in ("SUCCESS", "FAILURE", "CANCELED") and s,
-        600,
-        "the run to finish",
-        step=0.5,
-    )
-    assert status == "SUCCESS", f"run {run_id} ended {status}; see {home / 'dev.log'}"
-    assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
-    assert status_of(data_dir, "县财政局") == "未启动"
-
-
+EVERY_RUN = "query { runsOrError { ... on Runs { results { runId } } } }"
 SUCCESSFUL_RUNS = """
 query {
   runsOrError(filter: {statuses: [SUCCESS]}) {
@@ -122,12 +99,18 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
     daemon launched, with no button pressed."""
     url, _, data_dir, home = dagster_dev
 
-    def finished() -> bool:
+    def finished() -> str | None:
+        """The sensor's run's id once it succeeded."""
         no_failed_runs(url, home, "audit.xlsx")  # its sensor run failed: that error, not a 600 s wait
         runs = graphql(url, SUCCESSFUL_RUNS)["runsOrError"]["results"]
-        return any(t["key"] == "gongkai/files" and "audit.xlsx" in t["value"]
-                   for r in runs for t in r["tags"])
+        return next((r["runId"] for r in runs for t in r["tags"]
+                     if t["key"] == "gongkai/files" and "audit.xlsx" in t["value"]), None)
 
+    # The county was built before this instance existed: the sensors' first tick makes it a
+    # partition, launching nothing (every file is in the published marts).
+    wait_for(lambda: "640521" in graphql(url, PARTITION_KEYS)["assetNodeOrError"]["partitionKeys"], 300,
+             "the sensors' first tick to register the county", step=0.5)
+    assert graphql(url, EVERY_RUN)["runsOrError"]["results"] == []
     write_xlsx(
         data_dir / "raw" / "640521" / "returns" / "audit.xlsx",
         return_rows(
@@ -137,7 +120,8 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
             [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
         ),
     )
-    wait_for(finished, 600, "the sensor's run to finish", step=0.5)
+    run_id = wait_for(finished, 600, "the sensor's run to finish", step=0.5)
+    assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
     assert status_of(data_dir, "县审计局") == "已完成"
     assert status_of(data_dir, "县财政局") == "未启动"  # the other unit's return still counts
     year = data_dir / "marts" / "reports" / "640521" / "2018"
