@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import DIVISION, build, frame
-from libreoffice import convert, require_soffice
+from libreoffice import cell_kinds, convert, fewest_covering, require_soffice
 
 from pipelines.__main__ import main
 from pipelines.demo import DEMO_AS_OF
@@ -214,9 +214,19 @@ def test_filled_forms_give_the_demo_task_status_with_nothing_quarantined(filled,
         con.close()
 
 
+def form_rows(path: Path) -> int:
+    """How many rows a form's sheet has."""
+    return openpyxl.load_workbook(path, read_only=True)[FORM_SHEET].max_row
+
+
 def test_forms_resaved_by_libreoffice_read_the_same_and_keep_their_rules(filled, tmp_path, registry):
     require_soffice()
-    _, paths = filled
+    _, every = filled
+    # the forms that between them hold every kind of cell the 41 filled forms hold, and the
+    # longest (its rules span the most rows)
+    chosen = fewest_covering({str(p): cell_kinds(p) for p in every}) | {str(max(every, key=form_rows))}
+    paths = [p for p in every if str(p) in chosen]
+    assert 1 < len(paths) < len(every)
     resaved = convert(paths, "xlsx", tmp_path / "resaved", tmp_path / "profile")
     ctx = ReadContext(DIVISION, registry, b"s", {})
     for original, copy in zip(paths, resaved, strict=True):
