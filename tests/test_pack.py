@@ -370,19 +370,34 @@ def test_png_charts_are_written_when_a_browser_exists(materialized, pack_dir):
     assert "未生成 PNG 图表" not in (year_dir(pack_dir) / "report.html").read_text(encoding="utf-8")
 
 
-def test_without_a_browser_the_pack_still_comes_with_a_warning(pack_dir, tmp_path, monkeypatch):
-    data_dir = tmp_path / "nobrowser"
+NOTEBOOK_PAGE = "<html>笔记本</html>"
+
+
+@pytest.fixture(scope="module")
+def without_browser(pack_dir, tmp_path_factory):
+    """The packs of a copy of ``pack_dir`` written where no browser is found, the notebooks'
+    output already in 2018's folder: (data_dir, results, warnings logged)."""
+    import datetime as dt
+
+    data_dir = tmp_path_factory.mktemp("nobrowser")
     copy_division(pack_dir, data_dir)
-    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
+    notebook = year_dir(data_dir) / "notebooks" / "requests.html"  # the notebooks asset's output
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text(NOTEBOOK_PAGE, encoding="utf-8")
     warnings: list[str] = []
 
     class Log:
         def warning(self, message):
             warnings.append(message)
 
-    import datetime as dt
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
+        results = write_packs(Settings(data_dir, dt.date(2019, 1, 10)), Log())
+    return data_dir, results, warnings
 
-    results = write_packs(Settings(data_dir, dt.date(2019, 1, 10)), Log())
+
+def test_without_a_browser_the_pack_still_comes_with_a_warning(without_browser):
+    data_dir, results, warnings = without_browser
     assert {r.year for r in results} == {2016, 2017, 2018, 2019}
     assert all(r.pngs == 0 for r in results)
     assert len(warnings) == 1 and "未生成 PNG 图表" in warnings[0] and "install-system-deps.sh" in warnings[0]
@@ -390,21 +405,15 @@ def test_without_a_browser_the_pack_still_comes_with_a_warning(pack_dir, tmp_pat
     assert (folder / "annual-report.xlsx").exists() and (folder / "annual-report.docx").exists()
     assert "未生成 PNG 图表" in (folder / "report.html").read_text(encoding="utf-8")
     assert "chromium" in (folder / "charts" / PNG_NOTE_FILE).read_text(encoding="utf-8")
+    # a new pack keeps what is not its own
+    assert (folder / "notebooks" / "requests.html").read_text(encoding="utf-8") == NOTEBOOK_PAGE
 
 
-def test_a_failed_pack_leaves_the_previous_one_in_place(pack_dir, tmp_path, monkeypatch):
-    data_dir = tmp_path / "atomic"
-    copy_division(pack_dir, data_dir)
-    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
+def test_a_failed_pack_leaves_the_previous_one_in_place(without_browser, monkeypatch):
     import datetime as dt
 
-    settings = Settings(data_dir, dt.date(2019, 1, 10))
-    # the notebooks asset's output, already in the year's folder when its pack is written
-    notebook = year_dir(data_dir) / "notebooks" / "requests.html"
-    notebook.parent.mkdir(parents=True)
-    notebook.write_text("<html>笔记本</html>", encoding="utf-8")
-    write_packs(settings)
-    assert notebook.read_text(encoding="utf-8") == "<html>笔记本</html>"  # a new pack keeps it
+    data_dir, _, _ = without_browser
+    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
     before = (year_dir(data_dir) / "report.html").read_bytes()
 
     def boom(pack, path):
@@ -412,9 +421,9 @@ def test_a_failed_pack_leaves_the_previous_one_in_place(pack_dir, tmp_path, monk
 
     monkeypatch.setattr(pack_module.html, "write_page", boom)
     with pytest.raises(RuntimeError):
-        write_packs(settings, force=True)
+        write_packs(Settings(data_dir, dt.date(2019, 1, 10)), force=True)
     assert (year_dir(data_dir) / "report.html").read_bytes() == before
-    assert notebook.exists()
+    assert (year_dir(data_dir) / "notebooks" / "requests.html").read_text(encoding="utf-8") == NOTEBOOK_PAGE
     division_dir = data_dir / "marts" / "reports" / DIVISION
     leftovers = [p.name for p in division_dir.iterdir() if p.name.startswith(".")]
     assert leftovers == []
