@@ -3,12 +3,13 @@
 Every builder is a pure function: rows of a mart (a pandas DataFrame with the mart's column
 names, already filtered to one division and year) in, a Plotly figure with Chinese titles,
 axis labels and legends out. They aggregate themselves, so a notebook passing the same rows
-draws the same numbers as the leaders' pack. One template (`LOOK`) gives every chart the
+draws the same numbers as the leaders' pack. One template (`look()`) gives every chart the
 same fonts, colours and margins.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import pandas as pd
@@ -37,23 +38,31 @@ RETURN_RESULTS = {result: (word, colour) for (result, word), colour in zip(
 METRIC_RESULTS = {passed: (word, colour) for (passed, word), colour in zip(
     vocabulary.METRIC_RESULTS.items(), (GOOD, BAD, NEUTRAL), strict=True)}
 
-LOOK = go.layout.Template(
-    layout={
-        "font": {"family": FONT_FAMILY, "size": 14, "color": "#222"},
-        "title": {"font": {"size": 19}, "x": 0.01, "xanchor": "left"},
-        "colorway": PALETTE,
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "margin": {"l": 70, "r": 30, "t": 70, "b": 60},
-        # Legends on the right, never over the title, even in a half-width chart.
-        "legend": {"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
-                   "title": {"text": ""}},
-        "xaxis": {"gridcolor": "#ececec", "linecolor": "#999", "ticks": "outside", "automargin": True},
-        "yaxis": {"gridcolor": "#ececec", "linecolor": "#999", "zerolinecolor": "#ccc", "automargin": True},
-        "separators": ".,",
-        "hoverlabel": {"font": {"family": FONT_FAMILY}},
-    }
-)
+
+@functools.cache
+def look() -> go.layout.Template:
+    """The pack's chart template. Built on first use, not at import: plotly's validators take
+    ~0.2 s to load, which every process importing the definitions (a run, the daemon, the
+    CLI) paid whether it drew a chart or not."""
+    return go.layout.Template(
+        layout={
+            "font": {"family": FONT_FAMILY, "size": 14, "color": "#222"},
+            "title": {"font": {"size": 19}, "x": 0.01, "xanchor": "left"},
+            "colorway": PALETTE,
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "margin": {"l": 70, "r": 30, "t": 70, "b": 60},
+            # Legends on the right, never over the title, even in a half-width chart.
+            "legend": {"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
+                       "title": {"text": ""}},
+            "xaxis": {"gridcolor": "#ececec", "linecolor": "#999", "ticks": "outside", "automargin": True},
+            "yaxis": {"gridcolor": "#ececec", "linecolor": "#999", "zerolinecolor": "#ccc",
+                      "automargin": True},
+            "separators": ".,",
+            "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        }
+    )
+
 
 WIDTH, HEIGHT = 1000, 480
 
@@ -61,7 +70,7 @@ WIDTH, HEIGHT = 1000, 480
 def new_figure(title: str, height: int = HEIGHT) -> go.Figure:
     """An empty figure in the pack's look, with its Chinese title."""
     fig = go.Figure()
-    fig.update_layout(template=LOOK, title={"text": title}, height=height, width=None)
+    fig.update_layout(template=look(), title={"text": title}, height=height, width=None)
     return fig
 
 
@@ -375,7 +384,7 @@ def yearly_comparison(figures: pd.DataFrame) -> go.Figure:
         return mark_empty(new_figure("主要指标年度对比"))
     years = [f"{y}年" for y in sorted(df["year"].unique())]
     fig = make_subplots(rows=1, cols=len(labels), subplot_titles=labels, horizontal_spacing=0.07)
-    fig.update_layout(template=LOOK, title={"text": "主要指标年度对比"}, height=HEIGHT, showlegend=False)
+    fig.update_layout(template=look(), title={"text": "主要指标年度对比"}, height=HEIGHT, showlegend=False)
     for i, label in enumerate(labels, start=1):
         part = df[df["label"] == label].sort_values("year")
         unit = str(part["unit"].iloc[0]) if "unit" in part and part["unit"].notna().any() else ""

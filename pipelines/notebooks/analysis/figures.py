@@ -2,7 +2,7 @@
 
 Each builder takes the frame of the query of the same name in the notebook's module and
 returns a Plotly figure with Chinese titles, axes and legends, in the leaders' look
-(``charts.LOOK``) so that a notebook and the pack read as one document.
+(``charts.look()``) so that a notebook and the pack read as one document.
 """
 
 from __future__ import annotations
