@@ -37,31 +37,28 @@ RETURN_RESULTS = {result: (word, colour) for (result, word), colour in zip(
     vocabulary.RETURN_RESULTS.items(), (GOOD, WARN, BAD), strict=True)}
 METRIC_RESULTS = {passed: (word, colour) for (passed, word), colour in zip(
     vocabulary.METRIC_RESULTS.items(), (GOOD, BAD, NEUTRAL), strict=True)}
+LAYOUT = {
+    "font": {"family": FONT_FAMILY, "size": 14, "color": "#222"},
+    "title": {"font": {"size": 19}, "x": 0.01, "xanchor": "left"},
+    "colorway": PALETTE,
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "margin": {"l": 70, "r": 30, "t": 70, "b": 60},
+    # Legends on the right, never over the title, even in a half-width chart.
+    "legend": {"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
+               "title": {"text": ""}},
+    "xaxis": {"gridcolor": "#ececec", "linecolor": "#999", "ticks": "outside", "automargin": True},
+    "yaxis": {"gridcolor": "#ececec", "linecolor": "#999", "zerolinecolor": "#ccc", "automargin": True},
+    "separators": ".,",
+    "hoverlabel": {"font": {"family": FONT_FAMILY}},
+}
 
 
 @functools.cache
 def look() -> go.layout.Template:
-    """The pack's chart template. Built on first use, not at import: plotly's validators take
-    ~0.2 s to load, which every process importing the definitions (a run, the daemon, the
-    CLI) paid whether it drew a chart or not."""
-    return go.layout.Template(
-        layout={
-            "font": {"family": FONT_FAMILY, "size": 14, "color": "#222"},
-            "title": {"font": {"size": 19}, "x": 0.01, "xanchor": "left"},
-            "colorway": PALETTE,
-            "paper_bgcolor": "white",
-            "plot_bgcolor": "white",
-            "margin": {"l": 70, "r": 30, "t": 70, "b": 60},
-            # Legends on the right, never over the title, even in a half-width chart.
-            "legend": {"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
-                       "title": {"text": ""}},
-            "xaxis": {"gridcolor": "#ececec", "linecolor": "#999", "ticks": "outside", "automargin": True},
-            "yaxis": {"gridcolor": "#ececec", "linecolor": "#999", "zerolinecolor": "#ccc",
-                      "automargin": True},
-            "separators": ".,",
-            "hoverlabel": {"font": {"family": FONT_FAMILY}},
-        }
-    )
+    """The charts' template, built on first use: plotly's validators (~0.2 s) were loaded at
+    import by every process that imports the definitions, drawing charts or not."""
+    return go.layout.Template(layout=LAYOUT)
 
 
 WIDTH, HEIGHT = 1000, 480
