@@ -151,6 +151,7 @@ def graphql(url: str, query: str, variables: dict | None = None) -> dict:
     return body["data"]
 
 
+EVERY_RUN = "query { runsOrError { ... on Runs { results { runId } } } }"
 FAILED_RUNS = """
 query {
   runsOrError(filter: {statuses: [FAILURE, CANCELED]}) {

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from conftest import DIVISION, build, frame
 from libreoffice import cell_kinds, convert, fewest_covering, require_soffice
+from python_calamine import CalamineWorkbook
 
 from pipelines.__main__ import main
 from pipelines.demo import DEMO_AS_OF
@@ -216,7 +217,7 @@ def test_filled_forms_give_the_demo_task_status_with_nothing_quarantined(filled,
 
 def form_rows(path: Path) -> int:
     """How many rows a form's sheet has."""
-    return openpyxl.load_workbook(path, read_only=True)[FORM_SHEET].max_row
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(FORM_SHEET).height
 
 
 def test_forms_resaved_by_libreoffice_read_the_same_and_keep_their_rules(filled, tmp_path, registry):

@@ -51,17 +51,17 @@ def representative(manifest: dict, data_dir: Path) -> list[dict]:
     kind of cell of them all (``cell_kinds``, ``fewest_covering``)."""
     pair = {f for s in manifest["supersessions"] if s["kind"] == "resubmitted_return"
             for f in (s["superseded_file"], s["by_file"])}
-    refused = {r["file"] for r in manifest["rejected_files"]}
+    special = pair | {r["file"] for r in manifest["rejected_files"]}
     workbooks = [f for f in manifest["files"] if f["format"] == "xlsx"]
-    always = [f for f in workbooks if f["source"] != "returns" or f["file"] in pair | refused]
+    always = {f["file"] for f in workbooks if f["source"] != "returns" or f["file"] in special}
     defects: dict[str, set[tuple]] = {}
     for d in manifest["defects"]:
         defects.setdefault(d["file"], set()).add(("defect", d["defect"]))
     kinds = {f["file"]: cell_kinds(data_dir / f["file"], defects.get(f["file"], set()))
-             for f in workbooks if f["source"] == "returns"
-             and (f["sent_at"].startswith("2018-08") or f["file"] in pair | refused)}
-    chosen = fewest_covering(kinds, set().union(*(kinds[f["file"]] for f in always if f["file"] in kinds)))
-    return [f for f in workbooks if f in always or f["file"] in chosen]
+             for f in workbooks if f["source"] == "returns" and (f["sent_at"].startswith("2018-08")
+                                                                or f["file"] in special)}
+    chosen = fewest_covering(kinds, set().union(*(kinds[f] for f in special if f in kinds)))
+    return [f for f in workbooks if f["file"] in always | chosen]
 
 
 def place(data_dir: Path, files: list[tuple[Path, str]]) -> None:

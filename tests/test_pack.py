@@ -373,6 +373,11 @@ def test_png_charts_are_written_when_a_browser_exists(materialized, pack_dir):
 NOTEBOOK_PAGE = "<html>笔记本</html>"
 
 
+def no_browser() -> tuple[None, str]:
+    """``BROWSER.get`` on a machine without Chromium."""
+    return None, "本机未找到 Chromium 或 Chrome 浏览器"
+
+
 @pytest.fixture(scope="module")
 def without_browser(pack_dir, tmp_path_factory):
     """The packs of a copy of ``pack_dir`` written where no browser is found, the notebooks'
@@ -391,7 +396,7 @@ def without_browser(pack_dir, tmp_path_factory):
             warnings.append(message)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
+        mp.setattr(pack_module.BROWSER, "get", no_browser)
         results = write_packs(Settings(data_dir, dt.date(2019, 1, 10)), Log())
     return data_dir, results, warnings
 
@@ -413,7 +418,7 @@ def test_a_failed_pack_leaves_the_previous_one_in_place(without_browser, monkeyp
     import datetime as dt
 
     data_dir, _, _ = without_browser
-    monkeypatch.setattr(pack_module.BROWSER, "get", lambda: (None, "本机未找到 Chromium 或 Chrome 浏览器"))
+    monkeypatch.setattr(pack_module.BROWSER, "get", no_browser)
     before = (year_dir(data_dir) / "report.html").read_bytes()
 
     def boom(pack, path):

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 from conftest import cli_in_process, copy_built
 from dagster_dev import (
+    EVERY_RUN,
     dagster_daemon,
     dagster_webserver,
     graphql,
@@ -206,7 +207,7 @@ def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path, monke
                 return runs if len(runs) == len(codes) and len(done) == len(codes) else None
 
             runs = wait_for(finished, 900, "the backfill's runs to finish", step=0.5)
-            every_run = graphql(url, "query { runsOrError { ... on Runs { results { runId } } } }")
+            every_run = graphql(url, EVERY_RUN)
             assert len(every_run["runsOrError"]["results"]) == len(codes)  # no sensor run beside them
     partitions = sorted(next(t["value"] for t in r["tags"] if t["key"] == "dagster/partition") for r in runs)
     assert partitions == sorted(codes)  # one run per county

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import copy_built, return_rows, write_xlsx
+from dagster_dev import EVERY_RUN, graphql, no_failed_runs, wait_for
 from dagster_dev import dagster_dev as running_dagster_dev
-from dagster_dev import graphql, no_failed_runs, wait_for
 from province import published_builds
 from system import require
 
@@ -85,7 +85,6 @@ def test_asset_graph_lists_the_marts_in_chromium(dagster_dev, tmp_path):
 PARTITION_KEYS = """
 query { assetNodeOrError(assetKey: {path: ["task_status"]}) { ... on AssetNode { partitionKeys } } }"""
 
-EVERY_RUN = "query { runsOrError { ... on Runs { results { runId } } } }"
 SUCCESSFUL_RUNS = """
 query {
   runsOrError(filter: {statuses: [SUCCESS]}) {
