@@ -153,20 +153,21 @@ def _table(doc: DocumentObject, table: StatTable, text_cm: float) -> None:
     for level in range(depth):
         _repeat_header(t.rows[level])
     label_col = 1 if table.show_codes else 0
-    for i, rec in enumerate(table.rows):
-        r = depth + i
+    # A row's cells from the row itself: Table.cell() lays out the whole table's grid at every
+    # call, which made a long table's rows cost the square of its size.
+    for rec, row in zip(table.rows, t.rows[depth:], strict=True):
+        cells = row.cells
         if table.show_codes:
-            _cell_text(t.cell(r, 0), rec.code, size - 1, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _cell_text(cells[0], rec.code, size - 1, align=WD_ALIGN_PARAGRAPH.CENTER)
         if rec.heading:
-            cell = t.cell(r, label_col).merge(t.cell(r, n_cols - 1))
-            _cell_text(cell, rec.label, size, bold=True)
+            _cell_text(cells[label_col].merge(cells[-1]), rec.label, size, bold=True)
             continue
-        _cell_text(t.cell(r, label_col), "　" * rec.depth + rec.label, size)
+        _cell_text(cells[label_col], "　" * rec.depth + rec.label, size)
         if table.show_units:
-            _cell_text(t.cell(r, label_col + 1), rec.unit or "", size, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _cell_text(cells[label_col + 1], rec.unit or "", size, align=WD_ALIGN_PARAGRAPH.CENTER)
         for j, col in enumerate(table.columns):
             value = rec.values.get(col.code)
-            _cell_text(t.cell(r, n_stub + j), "" if value is None else num(value), size,
+            _cell_text(cells[n_stub + j], "" if value is None else num(value), size,
                        align=WD_ALIGN_PARAGRAPH.RIGHT)
     doc.add_paragraph()
 
