@@ -9,12 +9,10 @@ a wrong working day silently moves every statutory deadline.
 from __future__ import annotations
 
 import csv
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import chinese_calendar
 import pandas as pd
 from chinese_calendar import constants as cc_constants
 
@@ -37,18 +35,21 @@ _HOLIDAY_ZH = {
 }
 
 
-# The package's answers never change within a process: asked once per day, not once per day
-# per build (a working calendar spans years: ~0.5 s of every build was spent asking again).
-@functools.cache
+# The package's own tables, read directly: its functions check the date's year against the
+# range of every date they hold at each call (~0.5 s of each process's first build went there).
 def package_is_workday(day: date) -> bool:
     """Working day under the State Council's holiday notices as chinese_calendar has them (no
-    office overrides), remembered per day: the package scans its tables on every call."""
-    return chinese_calendar.is_workday(day)
+    office overrides): chinese_calendar.is_workday's rule on the same tables."""
+    return day in cc_constants.workdays or (day.weekday() < 5 and day not in cc_constants.holidays)
 
 
-@functools.cache
 def _package_holiday(day: date) -> tuple[bool, str | None]:
-    return chinese_calendar.get_holiday_detail(day)
+    # chinese_calendar.get_holiday_detail's rule: a declared working day, a holiday, or a weekend
+    if day in cc_constants.workdays:
+        return False, cc_constants.workdays[day]
+    if day in cc_constants.holidays:
+        return True, cc_constants.holidays[day]
+    return day.weekday() > 4, None
 
 
 class CalendarNotCovered(ValueError):
