@@ -101,6 +101,7 @@ class MartsDatabase(dg.ConfigurableResource):
     _division: str | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
     _open: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _published: bool = PrivateAttr(default=False)
 
     def settings(self) -> Settings:
         """The resolved data directory and as-of date."""
@@ -124,7 +125,7 @@ class MartsDatabase(dg.ConfigurableResource):
                 "每次构建针对一个行政区划：请选择分区（区划代码）运行，或使用 python -m pipelines build")
         with ExitStack() as stack:
             stack.enter_context(division_lock(settings, division, context.log))
-            self._division, self._run_id = division, context.run.run_id
+            self._division, self._run_id, self._published = division, context.run.run_id, False
             self._staging = prepare_staging(settings, division, context.run.run_id, context.log)
             try:
                 yield self
@@ -148,6 +149,10 @@ class MartsDatabase(dg.ConfigurableResource):
         of the run, and each connection is a cursor on it: opening the file (and checkpointing
         it at each close) cost ~25 ms a time, over 1 s of a small county's build."""
         if self._open is None:
+            if self._published:
+                # the staging file became the published one: a write now would change what
+                # readers hold, or recreate an empty staging file
+                raise RuntimeError("本次运行的暂存库已发布，发布之后的步骤只能读取已发布的数据集市")
             spill = self.staging_path.parent / "spill"
             self._open = duckdb.connect(str(self.staging_path), config={
                 "memory_limit": f"{duckdb_memory_mb()}MB", "temp_directory": str(spill)})
@@ -177,5 +182,7 @@ class MartsDatabase(dg.ConfigurableResource):
         with self.connect() as con:
             row = build_info_row(con, settings, self.division, self._run_id or "manual")
             write_frame(con, "build_info", pd.DataFrame([row]), BUILD_INFO_TYPES)
-        self._close()  # the publish copies the file: everything written is checkpointed first
-        return publish_division(settings, self.division, self.staging_path, row["build_id"], log)
+        self._close()  # the publish moves or copies the file: everything written is checkpointed first
+        published = publish_division(settings, self.division, self.staging_path, row["build_id"], log)
+        self._published = True
+        return published

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from conftest import DIVISION, build, cli_in_process, copy_built, marts, one_return, write_xlsx
 
+from pipelines.publish import COMPACT_ABOVE, free_share, new_database, publish_division
 from pipelines.resources import division_lock
 from pipelines.settings import Settings, parse_as_of
 
@@ -158,3 +159,47 @@ def test_builds_of_one_division_wait_for_each_other_saying_so(tmp_path, monkeypa
     assert len(spans) == 2, (lines, out)
     (_, first_end), (second_start, _) = spans
     assert first_end <= second_start, (spans, lines, out)
+
+
+def staging_with_free_blocks(path: Path, freed_rows: int) -> Path:
+    """A staging database as a run leaves it: a mart, and ``freed_rows`` rows of a table that
+    a rebuild dropped (their blocks free, the file as large as before)."""
+    con = new_database(path)
+    try:
+        con.execute("CREATE TABLE requests AS SELECT i AS n, 'x' || i AS name FROM range(20000) t(i)")
+        if freed_rows:
+            con.execute("CREATE TABLE old AS SELECT i AS n, md5(i::VARCHAR) AS h FROM range(?) t(i)",
+                        [freed_rows])
+            con.execute("CHECKPOINT")
+            con.execute("DROP TABLE old")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def test_publish_moves_the_staging_file_and_compacts_only_a_mostly_free_one(tmp_path):
+    settings = Settings(data_dir=tmp_path, as_of=parse_as_of("2018-12-31"))
+    work = tmp_path / "marts" / ".staging" / DIVISION
+    work.mkdir(parents=True)
+    # little free space: the staging file itself is published (the same inode), not a copy
+    tight = staging_with_free_blocks(work / "run1.duckdb", 0)
+    inode, size = tight.stat().st_ino, tight.stat().st_size
+    assert free_share(tight) == 0
+    published = publish_division(settings, DIVISION, tight, "build1")
+    assert (published.division_db.stat().st_ino, published.division_db.stat().st_size) == (inode, size)
+    assert not tight.exists()
+    # most of it free (a rebuild dropped a large table): a compact copy is published
+    loose = staging_with_free_blocks(work / "run2.duckdb", 400_000)
+    assert free_share(loose) > COMPACT_ABOVE
+    inode, size = loose.stat().st_ino, loose.stat().st_size
+    published = publish_division(settings, DIVISION, loose, "build2")
+    assert published.division_db.stat().st_ino != inode and published.division_db.stat().st_size < size / 2
+    assert free_share(published.division_db) == 0
+    for build_id in ("build1", "build2"):  # both publishes gave readers the same rows
+        assert (settings.marts_dir / "published" / DIVISION / build_id / "requests.parquet").exists()
+    con = marts(tmp_path)
+    try:
+        assert con.execute("SELECT count(*), sum(n) FROM requests").fetchone() == (20000, sum(range(20000)))
+    finally:
+        con.close()
