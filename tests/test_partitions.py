@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from conftest import build, copy_built, marts, return_rows, write_xlsx
+from conftest import READ_INTO_MARTS, build, copy_built, marts, return_rows, write_xlsx
 
 from pipelines.reference.store import SHIPPED_REFERENCE
 
@@ -46,7 +46,7 @@ def two_counties(tmp_path_factory):
     second_county(data_dir)
     a_return(data_dir, "640521", "县财政局", "推进中")
     a_return(data_dir, "640522", "县审计局", "未启动")
-    return data_dir, build(data_dir)
+    return data_dir, build(data_dir, selection=READ_INTO_MARTS)
 
 
 def test_two_divisions_build_as_separate_partitions(two_counties):
@@ -80,6 +80,6 @@ def test_a_broken_county_does_not_stop_the_other(two_counties, tmp_path):
     a_return(data_dir, "640522", "县审计局", "已完成")
     # … while 640521 sends a correction
     a_return(data_dir, "640521", "县财政局", "已完成")
-    results = build(data_dir, expect_success=False)
+    results = build(data_dir, selection=READ_INTO_MARTS, expect_success=False)
     assert results["640521"].success and not results["640522"].success
     assert statuses(data_dir) == {"640521 县财政局": "已完成", "640522 县审计局": "未启动"}

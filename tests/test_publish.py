@@ -20,7 +20,16 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import DIVISION, build, cli_in_process, copy_built, marts, one_return, write_xlsx
+from conftest import (
+    DIVISION,
+    READ_INTO_MARTS,
+    build,
+    cli_in_process,
+    copy_built,
+    marts,
+    one_return,
+    write_xlsx,
+)
 
 from pipelines.publish import COMPACT_ABOVE, free_share, new_database, publish_division
 from pipelines.resources import division_lock
@@ -102,7 +111,7 @@ def test_killed_build_leaves_published_marts_as_they_were(one_return_built, tmp_
     assert proc.returncode == -signal.SIGKILL
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
     assert status_of(data_dir) == "未启动"
-    build(data_dir)  # the next build succeeds and clears the leftovers
+    build(data_dir, selection=READ_INTO_MARTS)  # the next build succeeds and clears the leftovers
     assert status_of(data_dir) == "已完成"
     assert not any(staging.glob("*"))
 

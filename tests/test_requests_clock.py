@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REQUEST_HEADER, build, frame, marts, write_xlsx
+from conftest import READ_INTO_MARTS, REQUEST_HEADER, build, frame, marts, write_xlsx
 
 D = dt.date
 PII = ["王小明", "640521199001011234", "13800001111"]
@@ -34,7 +34,7 @@ def requests(tmp_path_factory):
         row("I", "2018-08-01", "予以公开", "2018-08-10"),
     ]
     write_xlsx(data_dir / "raw" / "640521" / "requests" / "ledger.xlsx", rows)
-    build(data_dir, as_of="2018-12-31")
+    build(data_dir, as_of="2018-12-31", selection=READ_INTO_MARTS)
     con = marts(data_dir)
     requests = frame(con, "SELECT * FROM requests").set_index("request_id")
     quarantine = frame(con, "SELECT * FROM quarantine")

@@ -6,7 +6,7 @@ import hashlib
 import os
 
 import pytest
-from conftest import REQUEST_HEADER, build, frame, marts, return_rows, write_csv, write_xlsx
+from conftest import READ_INTO_MARTS, REQUEST_HEADER, build, frame, marts, return_rows, write_csv, write_xlsx
 
 RAW = ("raw", "640521")
 
@@ -48,7 +48,7 @@ def built(tmp_path_factory):
     write_csv(disclosures / "h2.csv", [header, [*item, "政府网站", "2018-02-01", "2018-02-05"],
                                        [*item, "政务微信", "2018-02-01", "2018-02-06"]], "gbk")
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_dir.joinpath("raw").rglob("*.*")}
-    build(data_dir, as_of="2018-12-31")
+    build(data_dir, as_of="2018-12-31", selection=READ_INTO_MARTS)
     con = marts(data_dir)
     yield {t: frame(con, f"SELECT * FROM {t}") for t in (
         "return_submissions", "return_rows", "task_status", "requests", "disclosures",
