@@ -93,6 +93,15 @@ def _memo_key(name: str, frame: pd.DataFrame, parameters: dict[str, Any], folder
     return key.hexdigest()
 
 
+# Rendered suite pages, by suite name and the digest of its JSON.
+_SUITE_PAGES: dict[str, str] = {}
+
+
+def _suite_key(name: str, folder: Path) -> str:
+    text = (folder / f"{name}.json").read_bytes()
+    return f"{name}:{hashlib.sha256(text).hexdigest()}"
+
+
 def _plain(value: object) -> object:
     # numpy scalars in GX's counts stay numbers in the memo, so a kept verdict equals a new one
     return value.item() if hasattr(value, "item") else str(value)
@@ -194,8 +203,12 @@ class GxRunner:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
             page = self.docs_dir / "validations" / result.suite / f"{stamp}.html"
             html = view.render(ValidationResultsPageRenderer().render(validation))
-            suite_html = view.render(ExpectationSuitePageRenderer().render(suite))
-            pages.append((result, page, _offline(html), _offline(suite_html)))
+            # A suite's page shows only its JSON: rendered once per process and suite version
+            # (half of the pages' cost), not once per build of every county.
+            key = _suite_key(result.suite, self.expectations_dir)
+            if key not in _SUITE_PAGES:
+                _SUITE_PAGES[key] = _offline(view.render(ExpectationSuitePageRenderer().render(suite)))
+            pages.append((result, page, _offline(html), _SUITE_PAGES[key]))
         with self._lock():
             for result, page, html, suite_html in pages:
                 page.parent.mkdir(parents=True, exist_ok=True)

@@ -215,6 +215,27 @@ def test_a_copied_data_directory_writes_data_docs_into_its_own_folder(suite_fram
         assert 'src="http' not in page.read_text(encoding="utf-8"), page
 
 
+def test_a_suites_page_follows_its_json(suite_frames, tmp_path):
+    """A suite's Data Docs page is written into every new site, and rewritten when the suite's
+    JSON changes (the rendered page is kept per process and suite version)."""
+    frames, parameters = suite_frames
+    suites = tmp_path / "expectations"
+    suites.mkdir()
+    raw = load_suite_json("appeals")
+    assert raw["expectations"][0]["kwargs"]["regex"] == r"^\d{6}$"
+    pages = []
+    for site, regex in (("a", r"^\d{6}$"), ("b", r"^\d{6}$"), ("c", r"^\d{6}\s*$")):
+        raw["expectations"][0]["kwargs"]["regex"] = regex
+        (suites / "appeals.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        runner = GxRunner(tmp_path / site / "marts", expectations_dir=suites)
+        assert runner.validate("appeals", frames["appeals"], parameters).success
+        runner.flush_docs()
+        page = tmp_path / site / "marts" / "data-docs" / "expectations" / "appeals.html"
+        pages.append(page.read_text(encoding="utf-8"))
+    assert pages[0] == pages[1] and r"\s*" not in pages[0]
+    assert r"^\d{6}\s*$" in pages[2]
+
+
 def test_a_table_judged_before_keeps_its_verdict_without_gx(suite_frames, tmp_path):
     """The same suite on the same bytes with the same parameters is not validated again (no
     new Data Docs page, the same verdict, even from another process's runner); a changed
