@@ -27,7 +27,9 @@ def free_port() -> int:
 
 
 def wait_for(predicate, timeout: float, what: str, step: float = 0.5):
-    """Poll ``predicate`` until it returns something true; fail naming ``what`` after ``timeout``."""
+    """Poll ``predicate`` until it returns something true; fail naming ``what`` after ``timeout``.
+    A wait for a run looks once a second: each look is GraphQL queries that the webserver
+    answers on the cores the run itself needs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -206,7 +206,7 @@ def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path, monke
                 assert not failed, f"runs failed: {failed}; see {daemon_log}"
                 return runs if len(runs) == len(codes) and len(done) == len(codes) else None
 
-            runs = wait_for(finished, 900, "the backfill's runs to finish", step=0.5)
+            runs = wait_for(finished, 900, "the backfill's runs to finish", step=1)
             every_run = graphql(url, EVERY_RUN)
             assert len(every_run["runsOrError"]["results"]) == len(codes)  # no sensor run beside them
     partitions = sorted(next(t["value"] for t in r["tags"] if t["key"] == "dagster/partition") for r in runs)

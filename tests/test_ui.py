@@ -119,7 +119,7 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
             [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
         ),
     )
-    run_id = wait_for(finished, 600, "the sensor's run to finish", step=0.5)
+    run_id = wait_for(finished, 600, "the sensor's run to finish", step=1)
     assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
     assert status_of(data_dir, "县审计局") == "已完成"
     assert status_of(data_dir, "县财政局") == "未启动"  # the other unit's return still counts
