@@ -20,8 +20,11 @@ import threading
 import time
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 from conftest import (
     DIVISION,
+    QUIET,
     READ_INTO_MARTS,
     build,
     cli_in_process,
@@ -31,8 +34,10 @@ from conftest import (
     write_xlsx,
 )
 
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, make_resources
+from pipelines.partitions import DIVISIONS, ensure_partitions
 from pipelines.publish import COMPACT_ABOVE, free_share, new_database, publish_division
-from pipelines.resources import division_lock
+from pipelines.resources import MartsDatabase, division_lock
 from pipelines.settings import Settings, parse_as_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,5 +215,35 @@ def test_publish_moves_the_staging_file_and_compacts_only_a_mostly_free_one(tmp_
     con = marts(tmp_path)
     try:
         assert con.execute("SELECT count(*), sum(n) FROM requests").fetchone() == (20000, sum(range(20000)))
+    finally:
+        con.close()
+
+
+def test_a_step_after_the_publish_cannot_write_to_what_it_published(one_return_built, tmp_path):
+    """The publish made the run's staging file the county's file: a later step of the run that
+    tries to write there fails saying so, and what was published stays as published."""
+    data_dir = copy_built(one_return_built, tmp_path / "data")
+    one_return(data_dir, "已完成")
+
+    @dg.asset(deps=["gongkai_marts"], partitions_def=DIVISIONS)
+    def writes_after_publish(marts_db: MartsDatabase) -> None:
+        with marts_db.connect() as con:
+            con.execute("CREATE TABLE late AS SELECT 1 AS n")
+
+    instance = dg.DagsterInstance.ephemeral()
+    ensure_partitions(instance, [DIVISION])
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS, writes_after_publish],
+        resources=make_resources(str(data_dir), "2018-12-31"), instance=instance,
+        partition_key=DIVISION, raise_on_error=False, run_config=QUIET,
+        selection=READ_INTO_MARTS | dg.AssetSelection.assets(writes_after_publish))
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["writes_after_publish"]
+    assert "本次运行的暂存库已发布" in failures[0].event_specific_data.error.to_string()
+    assert status_of(data_dir) == "已完成"  # the build before it was published
+    con = duckdb.connect(str(data_dir / "marts" / "divisions" / f"{DIVISION}.duckdb"), read_only=True)
+    try:
+        late = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'late'").fetchone()
+        assert late == (0,)
     finally:
         con.close()
