@@ -95,6 +95,10 @@ def _memo_key(name: str, frame: pd.DataFrame, parameters: dict[str, Any], folder
 
 # Rendered suite pages, by suite name and the digest of its JSON.
 _SUITE_PAGES: dict[str, str] = {}
+# What this process judged, by memo key: the verdict and its validation page once rendered
+# (None before the flush). Counties of one province share their reference tables, and a
+# process that builds many counties or data directories judges each such table once.
+_JUDGED: dict[str, tuple[dict, str | None]] = {}
 
 
 def _suite_key(name: str, folder: Path) -> str:
@@ -154,7 +158,9 @@ class GxRunner:
         self.expectations_dir = expectations_dir
         self.docs_dir = marts_dir / "data-docs"
         self.data_docs = data_docs
-        self._pending: list[tuple[SuiteResult, Any, Any]] = []
+        # (memo key, verdict, GX's suite and validation result, or None and the page already
+        # rendered for the same key in this process)
+        self._pending: list[tuple[str, SuiteResult, Any, Any, str | None]] = []
 
     def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any], scope: str = "all"
                  ) -> SuiteResult:
@@ -172,7 +178,14 @@ class GxRunner:
             memo = self._memo(name, scope)
             if key in memo:
                 return SuiteResult(**memo[key])
-        result, suite, validation = self._validate(name, frame, parameters)
+        # Judged in this process already (another county, another data directory: the verdict
+        # depends on the key alone): that verdict and its page, without GX.
+        seen = _JUDGED.get(key)
+        if seen is not None and (seen[1] is not None or not self.data_docs):
+            result, suite, validation, page = SuiteResult(**seen[0]), None, None, seen[1]
+        else:
+            (result, suite, validation), page = self._validate(name, frame, parameters), None
+            _JUDGED[key] = (asdict(result), None)
         with self._lock():
             memo = {k: v for k, v in self._memo(name, scope).items() if k != key}
             memo[key] = asdict(result)
@@ -182,7 +195,7 @@ class GxRunner:
                 json.dumps(dict(list(memo.items())[-MEMO_KEEP:]), ensure_ascii=False, default=_plain),
                 encoding="utf-8")
         if self.data_docs:
-            self._pending.append((result, suite, validation))
+            self._pending.append((key, result, suite, validation, page))
         return result
 
     def flush_docs(self) -> None:
@@ -199,16 +212,19 @@ class GxRunner:
         pending, self._pending = self._pending, []
         view = DefaultJinjaPageView()
         pages = []
-        for result, suite, validation in pending:
+        for key, result, suite, validation, html in pending:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
             page = self.docs_dir / "validations" / result.suite / f"{stamp}.html"
-            html = view.render(ValidationResultsPageRenderer().render(validation))
+            if html is None:
+                html = _offline(view.render(ValidationResultsPageRenderer().render(validation)))
+                _JUDGED[key] = (asdict(result), html)
             # A suite's page shows only its JSON: rendered once per process and suite version
             # (half of the pages' cost), not once per build of every county.
-            key = _suite_key(result.suite, self.expectations_dir)
-            if key not in _SUITE_PAGES:
-                _SUITE_PAGES[key] = _offline(view.render(ExpectationSuitePageRenderer().render(suite)))
-            pages.append((result, page, _offline(html), _SUITE_PAGES[key]))
+            suite_key = _suite_key(result.suite, self.expectations_dir)
+            if suite_key not in _SUITE_PAGES:
+                _SUITE_PAGES[suite_key] = _offline(view.render(ExpectationSuitePageRenderer().render(
+                    suite or _suite(result.suite, self.expectations_dir))))
+            pages.append((result, page, html, _SUITE_PAGES[suite_key]))
         with self._lock():
             for result, page, html, suite_html in pages:
                 page.parent.mkdir(parents=True, exist_ok=True)
@@ -235,8 +251,6 @@ class GxRunner:
 
     def _validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]
                   ) -> tuple[SuiteResult, Any, Any]:
-        from great_expectations.core.expectation_suite import ExpectationSuite
-
         raw = load_suite_json(name, self.expectations_dir)
         source = _context().data_sources.get("gongkai_marts")
         try:
@@ -245,7 +259,7 @@ class GxRunner:
             asset = source.add_dataframe_asset(name)
         batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
             or asset.add_batch_definition_whole_dataframe("whole")
-        suite = ExpectationSuite(name=name, expectations=raw["expectations"], meta=raw.get("meta", {}))
+        suite = _suite(name, self.expectations_dir)
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
         # BASIC: the unexpected count and first values, all a failure's description and its
         # Data Docs page show; SUMMARY also counts every unexpected value, which took a third
@@ -290,6 +304,14 @@ class GxRunner:
             + "".join(rows) + "</table></body></html>"
         )
         (self.docs_dir / "index.html").write_text(index, encoding="utf-8")
+
+
+def _suite(name: str, folder: Path):
+    """GX's ExpectationSuite of ``<folder>/<name>.json``."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    raw = load_suite_json(name, folder)
+    return ExpectationSuite(name=name, expectations=raw["expectations"], meta=raw.get("meta", {}))
 
 
 def _offline(html: str) -> str:

@@ -236,6 +236,32 @@ def test_a_suites_page_follows_its_json(suite_frames, tmp_path):
     assert r"^\d{6}\s*$" in pages[2]
 
 
+def test_a_table_judged_in_this_process_is_not_judged_again_for_another_site(suite_frames, tmp_path,
+                                                                             monkeypatch):
+    """Counties share reference tables, and one process may build many data directories: the
+    same suite, parameters and bytes keep this process's verdict and page without GX, and the
+    new site still gets the page and its line in the index."""
+    frames, parameters = suite_frames
+    first = GxRunner(tmp_path / "a" / "marts")
+    verdict = first.validate("appeals", frames["appeals"], parameters)
+    first.flush_docs()
+
+    def gx_again(*_args, **_kwargs):
+        raise AssertionError("GX validated a table this process had judged")
+
+    monkeypatch.setattr(GxRunner, "_validate", gx_again)
+    second = GxRunner(tmp_path / "b" / "marts")
+    assert second.validate("appeals", frames["appeals"], parameters) == verdict
+    second.flush_docs()
+    [page_a] = (tmp_path / "a" / "marts" / "data-docs" / "validations" / "appeals").glob("*.html")
+    [page_b] = (tmp_path / "b" / "marts" / "data-docs" / "validations" / "appeals").glob("*.html")
+    assert page_b.read_bytes() == page_a.read_bytes()
+    index = (tmp_path / "b" / "marts" / "data-docs" / "index.html").read_text(encoding="utf-8")
+    assert f'href="validations/appeals/{page_b.name}"' in index
+    with pytest.raises(AssertionError, match="GX validated"):  # other bytes are judged anew
+        second.validate("appeals", frames["appeals"].iloc[::-1], parameters)
+
+
 def test_a_table_judged_before_keeps_its_verdict_without_gx(suite_frames, tmp_path):
     """The same suite on the same bytes with the same parameters is not validated again (no
     new Data Docs page, the same verdict, even from another process's runner); a changed
