@@ -96,8 +96,8 @@ def _memo_key(name: str, frame: pd.DataFrame, parameters: dict[str, Any], folder
 # Rendered suite pages, by suite name and the digest of its JSON.
 _SUITE_PAGES: dict[str, str] = {}
 # What this process judged, by memo key: the verdict and its validation page once rendered
-# (None before the flush). Counties of one province share their reference tables, and a
-# process that builds many counties or data directories judges each such table once.
+# (None before the flush). The same bytes come back in one process: an empty ledger is the
+# same table in every county, and a county is built again in a copy of its data directory.
 _JUDGED: dict[str, tuple[dict, str | None]] = {}
 
 
@@ -178,7 +178,7 @@ class GxRunner:
             memo = self._memo(name, scope)
             if key in memo:
                 return SuiteResult(**memo[key])
-        # Judged in this process already (another county, another data directory: the verdict
+        # Judged in this process already (for another county or data directory: the verdict
         # depends on the key alone): that verdict and its page, without GX.
         seen = _JUDGED.get(key)
         if seen is not None and (seen[1] is not None or not self.data_docs):

@@ -238,9 +238,9 @@ def test_a_suites_page_follows_its_json(suite_frames, tmp_path):
 
 def test_a_table_judged_in_this_process_is_not_judged_again_for_another_site(suite_frames, tmp_path,
                                                                              monkeypatch):
-    """Counties share reference tables, and one process may build many data directories: the
-    same suite, parameters and bytes keep this process's verdict and page without GX, and the
-    new site still gets the page and its line in the index."""
+    """One process may build many counties and data directories: the same suite, parameters
+    and bytes keep this process's verdict and page without GX, and the new site still gets
+    the page and its line in the index."""
     frames, parameters = suite_frames
     first = GxRunner(tmp_path / "a" / "marts")
     verdict = first.validate("appeals", frames["appeals"], parameters)
