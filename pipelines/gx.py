@@ -102,8 +102,7 @@ _JUDGED: dict[str, tuple[dict, str | None]] = {}
 
 
 def _suite_key(name: str, folder: Path) -> str:
-    text = (folder / f"{name}.json").read_bytes()
-    return f"{name}:{hashlib.sha256(text).hexdigest()}"
+    return f"{name}:{hashlib.sha256((folder / f'{name}.json').read_bytes()).hexdigest()}"
 
 
 def _plain(value: object) -> object:
