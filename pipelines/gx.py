@@ -157,9 +157,9 @@ class GxRunner:
         self.expectations_dir = expectations_dir
         self.docs_dir = marts_dir / "data-docs"
         self.data_docs = data_docs
-        # (memo key, verdict, GX's suite and validation result, or None and the page already
-        # rendered for the same key in this process)
-        self._pending: list[tuple[str, SuiteResult, Any, Any, str | None]] = []
+        # (memo key, verdict, GX's validation result, or None and the page already rendered
+        # for the same key in this process)
+        self._pending: list[tuple[str, SuiteResult, Any, str | None]] = []
 
     def validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any], scope: str = "all"
                  ) -> SuiteResult:
@@ -181,9 +181,9 @@ class GxRunner:
         # depends on the key alone): that verdict and its page, without GX.
         seen = _JUDGED.get(key)
         if seen is not None and (seen[1] is not None or not self.data_docs):
-            result, suite, validation, page = SuiteResult(**seen[0]), None, None, seen[1]
+            result, validation, page = SuiteResult(**seen[0]), None, seen[1]
         else:
-            (result, suite, validation), page = self._validate(name, frame, parameters), None
+            (result, validation), page = self._validate(name, frame, parameters), None
             _JUDGED[key] = (asdict(result), None)
         with self._lock():
             memo = {k: v for k, v in self._memo(name, scope).items() if k != key}
@@ -194,7 +194,7 @@ class GxRunner:
                 json.dumps(dict(list(memo.items())[-MEMO_KEEP:]), ensure_ascii=False, default=_plain),
                 encoding="utf-8")
         if self.data_docs:
-            self._pending.append((key, result, suite, validation, page))
+            self._pending.append((key, result, validation, page))
         return result
 
     def flush_docs(self) -> None:
@@ -211,7 +211,7 @@ class GxRunner:
         pending, self._pending = self._pending, []
         view = DefaultJinjaPageView()
         pages = []
-        for key, result, suite, validation, html in pending:
+        for key, result, validation, html in pending:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
             page = self.docs_dir / "validations" / result.suite / f"{stamp}.html"
             if html is None:
@@ -221,8 +221,8 @@ class GxRunner:
             # (half of the pages' cost), not once per build of every county.
             suite_key = _suite_key(result.suite, self.expectations_dir)
             if suite_key not in _SUITE_PAGES:
-                _SUITE_PAGES[suite_key] = _offline(view.render(ExpectationSuitePageRenderer().render(
-                    suite or _suite(result.suite, self.expectations_dir))))
+                suite = _suite(result.suite, load_suite_json(result.suite, self.expectations_dir))
+                _SUITE_PAGES[suite_key] = _offline(view.render(ExpectationSuitePageRenderer().render(suite)))
             pages.append((result, page, html, _SUITE_PAGES[suite_key]))
         with self._lock():
             for result, page, html, suite_html in pages:
@@ -249,7 +249,7 @@ class GxRunner:
             return {}
 
     def _validate(self, name: str, frame: pd.DataFrame, parameters: dict[str, Any]
-                  ) -> tuple[SuiteResult, Any, Any]:
+                  ) -> tuple[SuiteResult, Any]:
         raw = load_suite_json(name, self.expectations_dir)
         source = _context().data_sources.get("gongkai_marts")
         try:
@@ -258,7 +258,7 @@ class GxRunner:
             asset = source.add_dataframe_asset(name)
         batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
             or asset.add_batch_definition_whole_dataframe("whole")
-        suite = _suite(name, self.expectations_dir)
+        suite = _suite(name, raw)
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
         # BASIC: the unexpected count and first values, all a failure's description and its
         # Data Docs page show; SUMMARY also counts every unexpected value, which took a third
@@ -272,7 +272,7 @@ class GxRunner:
             evaluated=len(validation.results),
             failures=[_describe(r) for r in validation.results if not r.success],
         )
-        return result, suite, validation
+        return result, validation
 
     def _write_index(self, result: SuiteResult, page: Path) -> None:
         # GX's index lists results through JavaScript fed from CDNs, so offline it is empty.
@@ -305,11 +305,10 @@ class GxRunner:
         (self.docs_dir / "index.html").write_text(index, encoding="utf-8")
 
 
-def _suite(name: str, folder: Path):
-    """GX's ExpectationSuite of ``<folder>/<name>.json``."""
+def _suite(name: str, raw: dict):
+    """GX's ExpectationSuite of a suite's JSON."""
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    raw = load_suite_json(name, folder)
     return ExpectationSuite(name=name, expectations=raw["expectations"], meta=raw.get("meta", {}))
 
 

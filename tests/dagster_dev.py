@@ -26,10 +26,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A wait for a run looks once a second: each look is GraphQL queries that the webserver
+# answers on the cores the run itself needs.
+RUN_LOOK_SECONDS = 1.0
+
+
 def wait_for(predicate, timeout: float, what: str, step: float = 0.5):
-    """Poll ``predicate`` until it returns something true; fail naming ``what`` after ``timeout``.
-    A wait for a run looks once a second: each look is GraphQL queries that the webserver
-    answers on the cores the run itself needs."""
+    """Poll ``predicate`` until it returns something true; fail naming ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -20,6 +20,7 @@ import pytest
 from conftest import cli_in_process, copy_built
 from dagster_dev import (
     EVERY_RUN,
+    RUN_LOOK_SECONDS,
     dagster_daemon,
     dagster_webserver,
     graphql,
@@ -206,7 +207,7 @@ def test_a_province_backfill_runs_two_counties_at_once(province, tmp_path, monke
                 assert not failed, f"runs failed: {failed}; see {daemon_log}"
                 return runs if len(runs) == len(codes) and len(done) == len(codes) else None
 
-            runs = wait_for(finished, 900, "the backfill's runs to finish", step=1)
+            runs = wait_for(finished, 900, "the backfill's runs to finish", step=RUN_LOOK_SECONDS)
             every_run = graphql(url, EVERY_RUN)
             assert len(every_run["runsOrError"]["results"]) == len(codes)  # no sensor run beside them
     partitions = sorted(next(t["value"] for t in r["tags"] if t["key"] == "dagster/partition") for r in runs)

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import copy_built, return_rows, write_xlsx
-from dagster_dev import EVERY_RUN, graphql, no_failed_runs, wait_for
+from dagster_dev import EVERY_RUN, RUN_LOOK_SECONDS, graphql, no_failed_runs, wait_for
 from dagster_dev import dagster_dev as running_dagster_dev
 from province import published_builds
 from system import require
@@ -119,7 +119,7 @@ def test_dropped_return_reaches_the_marts_unattended(dagster_dev):
             [["2.1.3", "x", "已完成", "2018-07-20", None, "http://www.znzf.gov.cn/s", None]],
         ),
     )
-    run_id = wait_for(finished, 600, "the sensor's run to finish", step=1)
+    run_id = wait_for(finished, 600, "the sensor's run to finish", step=RUN_LOOK_SECONDS)
     assert published_builds(data_dir) == {"640521": run_id}  # the run's own build is published
     assert status_of(data_dir, "县审计局") == "已完成"
     assert status_of(data_dir, "县财政局") == "未启动"  # the other unit's return still counts
